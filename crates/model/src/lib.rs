@@ -1,0 +1,7 @@
+//! placeholder
+pub mod count;
+pub mod date;
+pub mod error;
+pub mod kind;
+pub mod text;
+pub mod vocab;
