@@ -88,14 +88,18 @@ impl<'a> PublicClaim<'a> {
                 Some(_) => bail!(
                     "public-record-claims.json entry {index}: field `{field}` must be a non-empty string"
                 ),
-                None => bail!("public-record-claims.json entry {index}: field `{field}` is missing; add it"),
+                None => bail!(
+                    "public-record-claims.json entry {index}: field `{field}` is missing; add it"
+                ),
             }
         };
         let optional_text = |field: &str| -> Result<Option<&'a str>> {
             match object.get(field) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok(Some(s.as_str())),
-                Some(_) => bail!("public-record-claims.json entry {index}: field `{field}` must be a string"),
+                Some(_) => bail!(
+                    "public-record-claims.json entry {index}: field `{field}` must be a string"
+                ),
             }
         };
         let value = object.get("value").with_context(|| {
@@ -104,7 +108,9 @@ impl<'a> PublicClaim<'a> {
         let uncertain = match object.get("uncertain") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
-            Some(_) => bail!("public-record-claims.json entry {index}: field `uncertain` must be true or false"),
+            Some(_) => bail!(
+                "public-record-claims.json entry {index}: field `uncertain` must be true or false"
+            ),
         };
         Ok(PublicClaim {
             subject: text("subject")?,
@@ -177,8 +183,12 @@ fn records_from_public_claims(entries: &[Value], hand_written: &[Value]) -> Resu
         };
 
         claim_records.push(
-            claim_record(index, claim, &source_ref, &place_ref, place_note)
-                .with_context(|| format!("public-record-claims.json entry {index} ({} for {})", claim.metric, claim.place))?,
+            claim_record(index, claim, &source_ref, &place_ref, place_note).with_context(|| {
+                format!(
+                    "public-record-claims.json entry {index} ({} for {})",
+                    claim.metric, claim.place
+                )
+            })?,
         );
     }
 
@@ -192,7 +202,10 @@ fn source_record(reference: &str, claim: &PublicClaim) -> Value {
     let mut record = Map::new();
     record.insert("kind".into(), json!("source"));
     record.insert("ref".into(), json!(reference));
-    record.insert("source_kind".into(), json!(source_kind_for(claim.source_name)));
+    record.insert(
+        "source_kind".into(),
+        json!(source_kind_for(claim.source_name)),
+    );
     record.insert("title".into(), json!({ "en": claim.source_name }));
     record.insert("url".into(), json!(claim.source_url));
     if let Some(published) = claim.published.filter(|p| is_point_date(p)) {
@@ -209,7 +222,11 @@ fn source_record(reference: &str, claim: &PublicClaim) -> Value {
 fn place_record(reference: &str, name: &str, country: &str) -> Value {
     // Only a region or a settlement can reach this point (vague strings fall
     // back to the country), and a name ending in "region" says which.
-    let place_type = if name.to_lowercase().ends_with(" region") { "region" } else { "city" };
+    let place_type = if name.to_lowercase().ends_with(" region") {
+        "region"
+    } else {
+        "city"
+    };
     json!({
         "kind": "place",
         "ref": reference,
@@ -238,13 +255,19 @@ fn claim_record(
 
     let mut notes = Vec::new();
     if let Some(note) = claim.note.filter(|n| !n.trim().is_empty()) {
-        notes.push(format!("Note in the data set: {}.", note.trim().trim_end_matches('.')));
+        notes.push(format!(
+            "Note in the data set: {}.",
+            note.trim().trim_end_matches('.')
+        ));
     }
     if metric != claim.metric {
         notes.push(format!("Metric in the data set: {}.", claim.metric));
     }
     if let Some(text) = place_note {
-        notes.push(format!("Place in the data set: \"{}\"; recorded here under a wider place.", text.trim()));
+        notes.push(format!(
+            "Place in the data set: \"{}\"; recorded here under a wider place.",
+            text.trim()
+        ));
     }
     if period.as_deref() != Some(claim.period) {
         notes.push(format!("Period in the data set: \"{}\".", claim.period));
@@ -288,7 +311,10 @@ fn claim_record(
 /// official figures)" an NGO report.
 fn source_kind_for(name: &str) -> &'static str {
     let lower = name.to_lowercase();
-    if lower.split(|c: char| !c.is_alphanumeric()).any(|w| w == "list") {
+    if lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "list")
+    {
         return "list";
     }
     const KEYWORDS: &[(&str, &str)] = &[
@@ -324,9 +350,15 @@ fn source_kind_for(name: &str) -> &'static str {
 /// notes, and the subject says what is counted).
 fn metric_for(metric: &str, subject: &str) -> &'static str {
     let subject = subject.to_lowercase();
-    let about_security_forces = ["security", "law enforcement", "police", "national guard", "military"]
-        .iter()
-        .any(|w| subject.contains(w));
+    let about_security_forces = [
+        "security",
+        "law enforcement",
+        "police",
+        "national guard",
+        "military",
+    ]
+    .iter()
+    .any(|w| subject.contains(w));
     match metric {
         "killed" => "killed",
         "died_in_custody" => "died_in_custody",
@@ -436,7 +468,10 @@ fn count_text(value: &Value, note: Option<&str>) -> Result<String> {
             [low, Value::Null] => Ok(hedged(number(low)?, Some(Hedge::AtLeast))),
             [low, high] => {
                 let (low, high) = (number(low)?, number(high)?);
-                ensure!(low <= high, "field `value`: [{low}, {high}] has its low end above its high end; swap them");
+                ensure!(
+                    low <= high,
+                    "field `value`: [{low}, {high}] has its low end above its high end; swap them"
+                );
                 if low == high {
                     Ok(thousands(low))
                 } else {
@@ -454,7 +489,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);
@@ -480,7 +515,13 @@ fn period_text(period: &str) -> Option<String> {
         return point_text(rest).map(|p| format!("{p}/.."));
     }
     if let Some((from, to)) = period.split_once("..") {
-        let end = |s: &str| if s.trim().is_empty() { Some("..".to_owned()) } else { point_text(s) };
+        let end = |s: &str| {
+            if s.trim().is_empty() {
+                Some("..".to_owned())
+            } else {
+                point_text(s)
+            }
+        };
         let (from, to) = (end(from)?, end(to)?);
         if from == ".." && to == ".." {
             return None;
@@ -547,7 +588,11 @@ fn slug(name: &str) -> String {
     // Room for "prc-place-" and a "-NN" counter within the 64-character limit.
     s.truncate(64 - "prc-place-".len() - 4);
     let s = s.trim_end_matches('-');
-    if s.is_empty() { "unnamed".to_owned() } else { s.to_owned() }
+    if s.is_empty() {
+        "unnamed".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 enum PlaceMatch {
@@ -590,14 +635,20 @@ impl KnownPlaces {
             if let Some(name) = name {
                 by_name.insert(name.trim().to_lowercase(), reference.to_owned());
             }
-            if record.get("place_type").and_then(Value::as_str) == Some("country") && country.is_none() {
+            if record.get("place_type").and_then(Value::as_str) == Some("country")
+                && country.is_none()
+            {
                 country = Some(reference.to_owned());
             }
         }
         let country = country.context(
             "the hand-written demo records have no place of type \"country\"; add Kazakhstan (ref `kz`) to crates/cli/demo/qandy-qantar.records.json",
         )?;
-        Ok(KnownPlaces { by_name, refs, country })
+        Ok(KnownPlaces {
+            by_name,
+            refs,
+            country,
+        })
     }
 
     fn has_ref(&self, reference: &str) -> bool {
@@ -616,7 +667,9 @@ impl KnownPlaces {
                 None => PlaceMatch::Vague(self.country.clone()),
             };
         }
-        let vague = lower.chars().any(|c| c.is_ascii_digit() || "/?~".contains(c))
+        let vague = lower
+            .chars()
+            .any(|c| c.is_ascii_digit() || "/?~".contains(c))
             || ["other ", "not ", "likely", "unknown", "several", "various"]
                 .iter()
                 .any(|w| lower.contains(w));
@@ -654,93 +707,46 @@ mod tests {
             .map(|citations| {
                 citations
                     .iter()
-                    .filter_map(|c| c.as_str().or_else(|| c.get("source").and_then(Value::as_str)))
+                    .filter_map(|c| {
+                        c.as_str()
+                            .or_else(|| c.get("source").and_then(Value::as_str))
+                    })
                     .collect()
             })
             .unwrap_or_default()
     }
 
-    /// Every reference in a record as (field path, ref, kind it must name;
-    /// `None` for `about`, which may name any kind).
-    fn references(record: &Value) -> Vec<(String, String, Option<&'static str>)> {
-        let mut out = Vec::new();
-        let mut one = |path: String, v: Option<&Value>, kind: Option<&'static str>| {
-            if let Some(s) = v.and_then(Value::as_str) {
-                out.push((path, s.to_owned(), kind));
-            }
-        };
-        let list = |field: &str| record.get(field).and_then(Value::as_array).cloned().unwrap_or_default();
-        for (i, c) in list("sources").iter().enumerate() {
-            let v = if c.is_string() { Some(c) } else { c.get("source") };
-            one(format!("sources[{i}]"), v, Some("source"));
-        }
-        let kind = str_field(record, "kind").unwrap_or_default();
-        match kind {
-            "person" => {
-                one("residence".into(), record.get("residence"), Some("place"));
-                for (i, n) in list("names").iter().enumerate() {
-                    one(format!("names[{i}].source"), n.get("source"), Some("source"));
-                }
-            }
-            "event" => {
-                one("place".into(), record.get("place"), Some("place"));
-                one("parent".into(), record.get("parent"), Some("event"));
-            }
-            "act" => {
-                one("victim".into(), record.get("victim"), Some("person"));
-                one("place".into(), record.get("place"), Some("place"));
-                one("event".into(), record.get("event"), Some("event"));
-                for (i, p) in list("perpetrators").iter().enumerate() {
-                    one(format!("perpetrators[{i}].person"), p.get("person"), Some("person"));
-                }
-            }
-            "place" => one("parent".into(), record.get("parent"), Some("place")),
-            "source" => one("reported_in".into(), record.get("reported_in"), Some("source")),
-            "claim" => {
-                one("place".into(), record.get("place"), Some("place"));
-                for (i, a) in list("about").iter().enumerate() {
-                    one(format!("about[{i}]"), Some(a), None);
-                }
-                for field in ["supersedes", "retracts"] {
-                    for (i, a) in list(field).iter().enumerate() {
-                        one(format!("{field}[{i}]"), Some(a), Some("claim"));
-                    }
-                }
-            }
-            "proceeding" => {
-                for (i, p) in list("persons").iter().enumerate() {
-                    one(format!("persons[{i}].person"), p.get("person"), Some("person"));
-                }
-                for (i, a) in list("acts").iter().enumerate() {
-                    one(format!("acts[{i}]"), Some(a), Some("act"));
-                }
-            }
-            "relationship" => {
-                one("from".into(), record.get("from"), Some("person"));
-                one("to".into(), record.get("to"), Some("person"));
-            }
-            _ => {}
-        }
-        out
-    }
-
+    /// The model's own checks, record by record, and its list of reference
+    /// fields: each must name a record earlier in the list, of the kind the
+    /// field needs, so that the records can be appended one by one.
     #[test]
-    fn every_reference_points_to_an_earlier_record_of_the_right_kind() {
-        let records = records();
-        let mut earlier: HashMap<String, String> = HashMap::new();
-        for (i, record) in records.iter().enumerate() {
-            let reference = str_field(record, "ref").unwrap_or_else(|| panic!("record {i} has no ref"));
-            for (path, target, want) in references(record) {
-                let found = earlier
-                    .get(&target)
-                    .unwrap_or_else(|| panic!("`{reference}`.{path} names `{target}`, which is not an earlier record"));
-                if let Some(want) = want {
-                    assert_eq!(found, want, "`{reference}`.{path} names `{target}`, a {found}, not a {want}");
+    fn every_record_passes_the_model_and_refers_only_backwards() {
+        let mut earlier: HashMap<String, qantar_model::Kind> = HashMap::new();
+        for (i, value) in records().iter().enumerate() {
+            let record = qantar_model::Record::from_json(value, &mut uuid::Uuid::nil)
+                .unwrap_or_else(|errors| panic!("records[{i}] ({}): {errors:?}", value["ref"]));
+            let reference = record
+                .r#ref
+                .clone()
+                .unwrap_or_else(|| panic!("records[{i}] has no ref"));
+            for r in record.references() {
+                let found = earlier.get(&r.target).unwrap_or_else(|| {
+                    panic!(
+                        "`{reference}`.{} names `{}`, which is not an earlier record",
+                        r.field, r.target
+                    )
+                });
+                if let Some(want) = r.expected {
+                    assert!(
+                        *found == want,
+                        "`{reference}`.{} names `{}`, of the wrong kind",
+                        r.field,
+                        r.target
+                    );
                 }
             }
-            let kind = str_field(record, "kind").unwrap_or_else(|| panic!("`{reference}` has no kind"));
             assert!(
-                earlier.insert(reference.to_owned(), kind.to_owned()).is_none(),
+                earlier.insert(reference.clone(), record.kind()).is_none(),
                 "ref `{reference}` is used twice"
             );
         }
@@ -752,7 +758,8 @@ mod tests {
             let r = str_field(&record, "ref").expect("every demo record has a ref");
             let ok = r.len() <= 64
                 && r.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-                && r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+                && r.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
             assert!(ok, "ref `{r}` does not match [a-z0-9][a-z0-9._-]{{0,63}}");
         }
     }
@@ -762,7 +769,11 @@ mod tests {
         for record in records() {
             let kind = str_field(&record, "kind").unwrap_or_default();
             if kind != "source" && kind != "place" {
-                assert!(!cited_sources(&record).is_empty(), "`{}` cites no source", record["ref"]);
+                assert!(
+                    !cited_sources(&record).is_empty(),
+                    "`{}` cites no source",
+                    record["ref"]
+                );
             }
         }
     }
@@ -772,7 +783,12 @@ mod tests {
         let records = records();
         let level: HashMap<&str, &str> = records
             .iter()
-            .map(|r| (str_field(r, "ref").unwrap_or_default(), str_field(r, "confidentiality").unwrap_or("restricted")))
+            .map(|r| {
+                (
+                    str_field(r, "ref").unwrap_or_default(),
+                    str_field(r, "confidentiality").unwrap_or("restricted"),
+                )
+            })
             .collect();
         for record in &records {
             let cited = cited_sources(record);
@@ -783,14 +799,25 @@ mod tests {
             let all_confidential = cited.iter().all(|s| level[s] == "confidential");
             if own == "public" {
                 for s in &cited {
-                    assert_eq!(level[s], "public", "public `{}` cites non-public source `{s}`", record["ref"]);
+                    assert_eq!(
+                        level[s], "public",
+                        "public `{}` cites non-public source `{s}`",
+                        record["ref"]
+                    );
                 }
             }
             if all_confidential {
-                assert_eq!(own, "confidential", "`{}` rests only on confidential sources", record["ref"]);
+                assert_eq!(
+                    own, "confidential",
+                    "`{}` rests only on confidential sources",
+                    record["ref"]
+                );
             }
         }
-        assert_eq!(str_field(by_ref(&records, "s4"), "source_kind"), Some("confidential_document"));
+        assert_eq!(
+            str_field(by_ref(&records, "s4"), "source_kind"),
+            Some("confidential_document")
+        );
     }
 
     #[test]
@@ -799,15 +826,31 @@ mod tests {
         let zhambyl_killed: Vec<(&str, Vec<&str>)> = records
             .iter()
             .filter(|r| str_field(r, "kind") == Some("claim"))
-            .filter(|r| str_field(r, "place") == Some("zhambyl-region") && str_field(r, "metric") == Some("killed"))
+            .filter(|r| {
+                str_field(r, "place") == Some("zhambyl-region")
+                    && str_field(r, "metric") == Some("killed")
+            })
             .map(|r| (str_field(r, "value").unwrap_or_default(), cited_sources(r)))
             .collect();
-        assert!(zhambyl_killed.iter().any(|(v, s)| *v == "15" && s.contains(&"s5")), "{zhambyl_killed:?}");
-        assert!(zhambyl_killed.iter().any(|(v, s)| *v == "18" && s.contains(&"s6")), "{zhambyl_killed:?}");
+        assert!(
+            zhambyl_killed
+                .iter()
+                .any(|(v, s)| *v == "15" && s.contains(&"s5")),
+            "{zhambyl_killed:?}"
+        );
+        assert!(
+            zhambyl_killed
+                .iter()
+                .any(|(v, s)| *v == "18" && s.contains(&"s6")),
+            "{zhambyl_killed:?}"
+        );
         // Neither figure may replace the other.
         for reference in ["claim-zhambyl-killed-15-s5", "claim-zhambyl-killed-18-s6"] {
             let claim = by_ref(&records, reference);
-            assert!(claim.get("supersedes").is_none() && claim.get("retracts").is_none(), "{reference}");
+            assert!(
+                claim.get("supersedes").is_none() && claim.get("retracts").is_none(),
+                "{reference}"
+            );
         }
     }
 
@@ -815,41 +858,73 @@ mod tests {
     /// shared data folder is present.
     #[test]
     fn hand_written_records_cover_the_seed_facts() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/seed-facts/qandy-qantar.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/seed-facts/qandy-qantar.json"
+        );
         let Ok(text) = std::fs::read_to_string(path) else {
             eprintln!("skipping: {path} not found");
             return;
         };
         let seed: Value = serde_json::from_str(&text).expect("seed facts parse");
         let records = records();
-        let of_kind = |kind: &'static str| records.iter().filter(move |r| str_field(r, "kind") == Some(kind));
+        let of_kind = |kind: &'static str| {
+            records
+                .iter()
+                .filter(move |r| str_field(r, "kind") == Some(kind))
+        };
 
         let sources = seed["sources"].as_array().expect("seed sources");
         for s in sources {
             let id = s["id"].as_str().expect("seed source id").to_lowercase();
             assert_eq!(str_field(by_ref(&records, &id), "kind"), Some("source"));
         }
-        assert_eq!(of_kind("source").filter(|r| !str_field(r, "ref").unwrap_or("").starts_with("prc-")).count(), sources.len());
+        assert_eq!(
+            of_kind("source")
+                .filter(|r| !str_field(r, "ref").unwrap_or("").starts_with("prc-"))
+                .count(),
+            sources.len()
+        );
 
         for person in seed["people"].as_array().expect("seed people") {
-            let id = person["id"].as_str().expect("seed person id").to_lowercase();
+            let id = person["id"]
+                .as_str()
+                .expect("seed person id")
+                .to_lowercase();
             let record = by_ref(&records, &id);
             assert_eq!(str_field(record, "kind"), Some("person"), "{id}");
-            let seed_acts = person.get("acts").and_then(Value::as_array).map_or(0, Vec::len);
-            let acts = of_kind("act").filter(|a| str_field(a, "victim") == Some(id.as_str())).count();
+            let seed_acts = person
+                .get("acts")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let acts = of_kind("act")
+                .filter(|a| str_field(a, "victim") == Some(id.as_str()))
+                .count();
             assert_eq!(acts, seed_acts, "acts of {id}");
-            let seed_proceedings = person.get("proceedings").and_then(Value::as_array).map_or(0, Vec::len);
+            let seed_proceedings = person
+                .get("proceedings")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             let proceedings = of_kind("proceeding")
                 .filter(|p| {
-                    p["persons"]
-                        .as_array()
-                        .is_some_and(|ps| ps.iter().any(|x| x["person"].as_str() == Some(id.as_str())))
+                    p["persons"].as_array().is_some_and(|ps| {
+                        ps.iter().any(|x| x["person"].as_str() == Some(id.as_str()))
+                    })
                 })
                 .count();
-            assert!(proceedings >= seed_proceedings, "{id}: {proceedings} proceedings, seed has {seed_proceedings}");
-            let seed_relatives = person.get("relatives").and_then(Value::as_array).map_or(0, Vec::len);
+            assert!(
+                proceedings >= seed_proceedings,
+                "{id}: {proceedings} proceedings, seed has {seed_proceedings}"
+            );
+            let seed_relatives = person
+                .get("relatives")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             let relationships = of_kind("relationship")
-                .filter(|r| str_field(r, "from") == Some(id.as_str()) || str_field(r, "to") == Some(id.as_str()))
+                .filter(|r| {
+                    str_field(r, "from") == Some(id.as_str())
+                        || str_field(r, "to") == Some(id.as_str())
+                })
                 .count();
             assert!(relationships >= seed_relatives, "{id}: relationships");
         }
@@ -860,31 +935,51 @@ mod tests {
         let top = by_ref(&records, "ev-january-2022");
         assert!(top.get("parent").is_none());
         for event in of_kind("event").filter(|e| str_field(e, "ref") != Some("ev-january-2022")) {
-            assert!(event.get("parent").is_some(), "{} is not nested", event["ref"]);
+            assert!(
+                event.get("parent").is_some(),
+                "{} is not nested",
+                event["ref"]
+            );
         }
 
         // Each breakdown component is its own claim, so at least as many.
-        let seed_claims = seed["aggregate_claims"].as_array().expect("seed claims").len();
-        let hand_claims = of_kind("claim").filter(|c| str_field(c, "ref").is_some_and(|r| r.starts_with("claim-"))).count();
-        assert!(hand_claims >= seed_claims, "{hand_claims} claims for {seed_claims} seed claims");
+        let seed_claims = seed["aggregate_claims"]
+            .as_array()
+            .expect("seed claims")
+            .len();
+        let hand_claims = of_kind("claim")
+            .filter(|c| str_field(c, "ref").is_some_and(|r| r.starts_with("claim-")))
+            .count();
+        assert!(
+            hand_claims >= seed_claims,
+            "{hand_claims} claims for {seed_claims} seed claims"
+        );
 
-        let amnesty = of_kind("proceeding").find(|p| str_field(p, "proceeding_kind") == Some("amnesty"));
+        let amnesty =
+            of_kind("proceeding").find(|p| str_field(p, "proceeding_kind") == Some("amnesty"));
         assert!(amnesty.is_some(), "the November 2022 amnesty is missing");
     }
 
     #[test]
     fn the_public_record_copy_is_byte_for_byte_the_shared_file() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/seed-facts/public-record-claims.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/seed-facts/public-record-claims.json"
+        );
         let Ok(shared) = std::fs::read(path) else {
             eprintln!("skipping: {path} not found");
             return;
         };
-        assert!(shared == PUBLIC_RECORD_CLAIMS.as_bytes(), "crates/cli/demo/public-record-claims.json differs from {path}; copy it again");
+        assert!(
+            shared == PUBLIC_RECORD_CLAIMS.as_bytes(),
+            "crates/cli/demo/public-record-claims.json differs from {path}; copy it again"
+        );
     }
 
     #[test]
     fn every_public_record_entry_becomes_one_claim_citing_its_source() {
-        let entries: Vec<Value> = serde_json::from_str(PUBLIC_RECORD_CLAIMS).expect("entries parse");
+        let entries: Vec<Value> =
+            serde_json::from_str(PUBLIC_RECORD_CLAIMS).expect("entries parse");
         let records = records();
         for (i, entry) in entries.iter().enumerate() {
             let claim = by_ref(&records, &format!("prc-claim-{i}"));
@@ -895,34 +990,58 @@ mod tests {
             assert_eq!(cited.len(), 1, "prc-claim-{i}");
             let source = by_ref(&records, cited[0]);
             assert_eq!(str_field(source, "kind"), Some("source"));
-            assert_eq!(str_field(source, "url"), entry["source_url"].as_str(), "prc-claim-{i} cites the wrong source");
+            assert_eq!(
+                str_field(source, "url"),
+                entry["source_url"].as_str(),
+                "prc-claim-{i} cites the wrong source"
+            );
             assert_eq!(source["title"]["en"], entry["source_name"], "prc-claim-{i}");
             assert_eq!(claim["claimant"]["en"], entry["source_name"]);
         }
-        let claims = records.iter().filter(|r| str_field(r, "ref").is_some_and(|r| r.starts_with("prc-claim-"))).count();
+        let claims = records
+            .iter()
+            .filter(|r| str_field(r, "ref").is_some_and(|r| r.starts_with("prc-claim-")))
+            .count();
         assert_eq!(claims, entries.len());
 
         let pairs: HashSet<(&str, &str)> = entries
             .iter()
-            .map(|e| (e["source_name"].as_str().unwrap_or(""), e["source_url"].as_str().unwrap_or("")))
+            .map(|e| {
+                (
+                    e["source_name"].as_str().unwrap_or(""),
+                    e["source_url"].as_str().unwrap_or(""),
+                )
+            })
             .collect();
-        let sources = records.iter().filter(|r| str_field(r, "ref").is_some_and(|r| r.starts_with("prc-src-"))).count();
-        assert_eq!(sources, pairs.len(), "one source per distinct (source_name, source_url)");
+        let sources = records
+            .iter()
+            .filter(|r| str_field(r, "ref").is_some_and(|r| r.starts_with("prc-src-")))
+            .count();
+        assert_eq!(
+            sources,
+            pairs.len(),
+            "one source per distinct (source_name, source_url)"
+        );
     }
 
     #[test]
     fn known_entries_get_the_expected_values_places_and_periods() {
-        let entries: Vec<Value> = serde_json::from_str(PUBLIC_RECORD_CLAIMS).expect("entries parse");
+        let entries: Vec<Value> =
+            serde_json::from_str(PUBLIC_RECORD_CLAIMS).expect("entries parse");
         let records = records();
         // Finds an entry by what it says, not by position, so that the test
         // survives a re-ordered data set.
         let claim_for = |pred: &dyn Fn(&Value) -> bool| -> &Value {
-            let i = entries.iter().position(pred).expect("entry present in the data set");
+            let i = entries
+                .iter()
+                .position(pred)
+                .expect("entry present in the data set");
             by_ref(&records, &format!("prc-claim-{i}"))
         };
         let value_is = |e: &Value, v: Value| e["value"] == v;
 
-        let more_than = claim_for(&|e| value_is(e, json!([3000, null])) && e["metric"] == "detained");
+        let more_than =
+            claim_for(&|e| value_is(e, json!([3000, null])) && e["metric"] == "detained");
         assert_eq!(more_than["value"], "more than 3,000");
         assert_eq!(more_than["period"], "../2022-01-07");
         assert_eq!(more_than["metric"], "detained");
@@ -931,7 +1050,10 @@ mod tests {
         assert_eq!(almost["value"], "about 8,000");
 
         let at_least = claim_for(&|e| value_is(e, json!([3500, null])));
-        assert_eq!(at_least["value"], "at least 3,500", "a '~' outside quotes must not hedge the figure");
+        assert_eq!(
+            at_least["value"], "at least 3,500",
+            "a '~' outside quotes must not hedge the figure"
+        );
         assert_eq!(at_least["metric"], "injured_security_forces");
 
         let range = claim_for(&|e| value_is(e, json!([3000, 5000])));
@@ -940,7 +1062,10 @@ mod tests {
 
         let same_ends = claim_for(&|e| value_is(e, json!([227, 227])));
         assert_eq!(same_ends["value"], "227");
-        assert!(same_ends.get("stated_on").is_none(), "\"unknown\" is not a date");
+        assert!(
+            same_ends.get("stated_on").is_none(),
+            "\"unknown\" is not a date"
+        );
 
         let morgue = claim_for(&|e| value_is(e, json!(225)));
         assert_eq!(morgue["period"], "2022-01-04/2022-01-15");
@@ -952,27 +1077,52 @@ mod tests {
 
         let vague = claim_for(&|e| e["place"] == "7 other regions (not named)");
         assert_eq!(vague["place"], "kz");
-        assert!(vague["subject"]["en"].as_str().is_some_and(|s| s.contains("7 other regions (not named)")));
-        assert!(vague["notes"].as_str().is_some_and(|s| s.contains("7 other regions (not named)")));
+        assert!(
+            vague["subject"]["en"]
+                .as_str()
+                .is_some_and(|s| s.contains("7 other regions (not named)"))
+        );
+        assert!(
+            vague["notes"]
+                .as_str()
+                .is_some_and(|s| s.contains("7 other regions (not named)"))
+        );
 
         let region = claim_for(&|e| e["place"] == "Almaty region");
         assert_eq!(region["place"], "almaty-region");
 
         let uncertain = claim_for(&|e| value_is(e, json!(5969)));
         assert_eq!(uncertain["value"], "5,969");
-        assert!(uncertain["notes"].as_str().is_some_and(|s| s.contains("uncertain")));
+        assert!(
+            uncertain["notes"]
+                .as_str()
+                .is_some_and(|s| s.contains("uncertain"))
+        );
 
-        let custody = claim_for(&|e| e["metric"] == "died_in_custody" && value_is(e, json!([6, null])));
+        let custody =
+            claim_for(&|e| e["metric"] == "died_in_custody" && value_is(e, json!([6, null])));
         assert_eq!(custody["metric"], "died_in_custody");
-        assert!(custody["notes"].as_str().is_none_or(|s| !s.contains("Metric in the data set")));
+        assert!(
+            custody["notes"]
+                .as_str()
+                .is_none_or(|s| !s.contains("Metric in the data set"))
+        );
 
         let renamed = claim_for(&|e| e["metric"] == "tortured_to_death_in_custody");
         assert_eq!(renamed["metric"], "tortured_to_death");
-        assert!(renamed["notes"].as_str().is_some_and(|s| s.contains("tortured_to_death_in_custody")));
+        assert!(
+            renamed["notes"]
+                .as_str()
+                .is_some_and(|s| s.contains("tortured_to_death_in_custody"))
+        );
 
         let bodies = claim_for(&|e| e["metric"] == "stolen");
         assert_eq!(bodies["metric"], "other");
-        assert!(bodies["subject"]["en"].as_str().is_some_and(|s| s.contains("bodies")));
+        assert!(
+            bodies["subject"]["en"]
+                .as_str()
+                .is_some_and(|s| s.contains("bodies"))
+        );
     }
 
     #[test]
@@ -980,13 +1130,49 @@ mod tests {
         let n = |v: Value, note: Option<&str>| count_text(&v, note).expect("valid value");
         assert_eq!(n(json!(238), None), "238");
         assert_eq!(n(json!(209000000), None), "209,000,000");
-        assert_eq!(n(json!(50), Some("'about 50', more than half still missing")), "about 50");
-        assert_eq!(n(json!(1400), Some("'nearly 1,400'; at least 6 died in custody")), "about 1,400");
-        assert_eq!(n(json!([88, null]), Some("'48 cities and over 40 localities'")), "more than 88");
-        assert_eq!(n(json!([238, null]), Some("'at least 238', incl. 19 law enforcement")), "at least 238");
-        assert_eq!(n(json!([4500, null]), Some("also ~10,000 detained, 'several hundred reportedly tortured'")), "at least 4,500");
-        assert_eq!(n(json!([10000, null]), Some("'around 10,000'")), "about 10,000");
-        assert_eq!(n(json!([3000, 5000]), Some("3,000 first, 'later about 5,000' reported; disagrees with Tokayev's 2,030")), "3,000–5,000");
+        assert_eq!(
+            n(json!(50), Some("'about 50', more than half still missing")),
+            "about 50"
+        );
+        assert_eq!(
+            n(
+                json!(1400),
+                Some("'nearly 1,400'; at least 6 died in custody")
+            ),
+            "about 1,400"
+        );
+        assert_eq!(
+            n(
+                json!([88, null]),
+                Some("'48 cities and over 40 localities'")
+            ),
+            "more than 88"
+        );
+        assert_eq!(
+            n(
+                json!([238, null]),
+                Some("'at least 238', incl. 19 law enforcement")
+            ),
+            "at least 238"
+        );
+        assert_eq!(
+            n(
+                json!([4500, null]),
+                Some("also ~10,000 detained, 'several hundred reportedly tortured'")
+            ),
+            "at least 4,500"
+        );
+        assert_eq!(
+            n(json!([10000, null]), Some("'around 10,000'")),
+            "about 10,000"
+        );
+        assert_eq!(
+            n(
+                json!([3000, 5000]),
+                Some("3,000 first, 'later about 5,000' reported; disagrees with Tokayev's 2,030")
+            ),
+            "3,000–5,000"
+        );
         assert!(count_text(&json!([5, 3]), None).is_err());
         assert!(count_text(&json!(-4), None).is_err());
         assert!(count_text(&json!("many"), None).is_err());
@@ -995,8 +1181,14 @@ mod tests {
 
     #[test]
     fn apostrophes_inside_words_do_not_open_quotations() {
-        assert_eq!(quoted_phrases("Tokayev's figure, 'later about 5,000' reported"), vec!["later about 5,000"]);
-        assert_eq!(quoted_phrases("the GPO's 'attackers' and the MVD's"), vec!["attackers"]);
+        assert_eq!(
+            quoted_phrases("Tokayev's figure, 'later about 5,000' reported"),
+            vec!["later about 5,000"]
+        );
+        assert_eq!(
+            quoted_phrases("the GPO's 'attackers' and the MVD's"),
+            vec!["attackers"]
+        );
         assert!(quoted_phrases("no quotes here").is_empty());
     }
 
@@ -1006,13 +1198,22 @@ mod tests {
         assert_eq!(p("2022-01").as_deref(), Some("2022-01"));
         assert_eq!(p("to 2022-01-07").as_deref(), Some("../2022-01-07"));
         assert_eq!(p("to ~2022-01-16").as_deref(), Some("../about 2022-01-16"));
-        assert_eq!(p("as of ~2022-01-15").as_deref(), Some("../about 2022-01-15"));
+        assert_eq!(
+            p("as of ~2022-01-15").as_deref(),
+            Some("../about 2022-01-15")
+        );
         assert_eq!(p("from 2022-01-11").as_deref(), Some("2022-01-11/.."));
-        assert_eq!(p("2022-01-04..2022-01-15").as_deref(), Some("2022-01-04/2022-01-15"));
+        assert_eq!(
+            p("2022-01-04..2022-01-15").as_deref(),
+            Some("2022-01-04/2022-01-15")
+        );
         assert_eq!(p("2022-04..2023-01").as_deref(), Some("2022-04/2023-01"));
         assert_eq!(p("2022-01-06..").as_deref(), Some("2022-01-06/.."));
         assert_eq!(p("2022-2023").as_deref(), Some("2022/2023"));
-        assert_eq!(p("state of emergency / counter-terror operation, 2022-01").as_deref(), Some("2022-01"));
+        assert_eq!(
+            p("state of emergency / counter-terror operation, 2022-01").as_deref(),
+            Some("2022-01")
+        );
         assert_eq!(p("during the unrest"), None);
         assert_eq!(p("2022-13"), None);
     }
@@ -1023,11 +1224,26 @@ mod tests {
             ("Ministry of Health (via media)", "official_statement"),
             ("media citing authorities", "media_report"),
             ("Human Rights Watch (citing official figures)", "ngo_report"),
-            ("General Prosecutor's Office, reply to Human Rights Watch", "official_statement"),
-            ("General Prosecutor's Office (list of names published on GPO website)", "list"),
-            ("Radio Azattyq (RFE/RL Kazakh service) list / minisite", "list"),
-            ("UN High Commissioner for Human Rights Volker Türk", "official_statement"),
-            ("Qantar 2022 volunteer initiative (The Village KZ)", "ngo_report"),
+            (
+                "General Prosecutor's Office, reply to Human Rights Watch",
+                "official_statement",
+            ),
+            (
+                "General Prosecutor's Office (list of names published on GPO website)",
+                "list",
+            ),
+            (
+                "Radio Azattyq (RFE/RL Kazakh service) list / minisite",
+                "list",
+            ),
+            (
+                "UN High Commissioner for Human Rights Volker Türk",
+                "official_statement",
+            ),
+            (
+                "Qantar 2022 volunteer initiative (The Village KZ)",
+                "ngo_report",
+            ),
             ("Swedish wiki mirror of Wikipedia infobox", "media_report"),
             ("Some outlet", "media_report"),
         ];
@@ -1063,36 +1279,56 @@ mod tests {
         let kinds: Vec<&str> = out.iter().filter_map(|r| str_field(r, "kind")).collect();
         assert_eq!(
             kinds,
-            ["source", "source", "place", "place", "place", "place", "claim", "claim", "claim", "claim", "claim", "claim", "claim"]
+            [
+                "source", "source", "place", "place", "place", "place", "claim", "claim", "claim",
+                "claim", "claim", "claim", "claim"
+            ]
         );
         assert_eq!(by_ref(&out, "prc-claim-5")["place"], "prc-place-unnamed");
         assert_eq!(by_ref(&out, "prc-claim-6")["place"], "prc-place-unnamed-2");
         let aktobe = by_ref(&out, "prc-place-aktobe");
         assert_eq!(aktobe["place_type"], "city");
         assert_eq!(aktobe["parent"], "kz");
-        assert_eq!(by_ref(&out, "prc-place-mangystau-region")["place_type"], "region");
+        assert_eq!(
+            by_ref(&out, "prc-place-mangystau-region")["place_type"],
+            "region"
+        );
         assert_eq!(by_ref(&out, "prc-claim-1")["place"], "prc-place-aktobe");
         assert_eq!(by_ref(&out, "prc-claim-1")["sources"], json!(["prc-src-2"]));
         assert_eq!(by_ref(&out, "prc-claim-3")["place"], "kz");
         assert_eq!(by_ref(&out, "prc-claim-4")["place"], "almaty");
-        assert!(by_ref(&out, "prc-claim-4")["subject"]["en"].as_str().is_some_and(|s| s.contains("two districts")));
+        assert!(
+            by_ref(&out, "prc-claim-4")["subject"]["en"]
+                .as_str()
+                .is_some_and(|s| s.contains("two districts"))
+        );
     }
 
     #[test]
     fn bad_entries_are_refused_with_the_entry_and_field_named() {
         let mut missing = entry("Almaty", "a");
         missing.as_object_mut().expect("object").remove("metric");
-        let err = records_from_public_claims(&[missing], &hand_written_places()).expect_err("missing metric");
-        assert!(format!("{err:#}").contains("entry 0") && format!("{err:#}").contains("`metric`"), "{err:#}");
+        let err = records_from_public_claims(&[missing], &hand_written_places())
+            .expect_err("missing metric");
+        assert!(
+            format!("{err:#}").contains("entry 0") && format!("{err:#}").contains("`metric`"),
+            "{err:#}"
+        );
 
         let mut bad_value = entry("Almaty", "a");
         bad_value["value"] = json!([10, 2]);
-        let err = records_from_public_claims(&[entry("Almaty", "a"), bad_value], &hand_written_places())
-            .expect_err("backwards range");
-        assert!(format!("{err:#}").contains("entry 1") && format!("{err:#}").contains("[10, 2]"), "{err:#}");
+        let err =
+            records_from_public_claims(&[entry("Almaty", "a"), bad_value], &hand_written_places())
+                .expect_err("backwards range");
+        assert!(
+            format!("{err:#}").contains("entry 1") && format!("{err:#}").contains("[10, 2]"),
+            "{err:#}"
+        );
 
-        let no_country = vec![json!({"kind": "place", "ref": "almaty", "name": "Almaty", "place_type": "city"})];
-        let err = records_from_public_claims(&[entry("Almaty", "a")], &no_country).expect_err("no country");
+        let no_country =
+            vec![json!({"kind": "place", "ref": "almaty", "name": "Almaty", "place_type": "city"})];
+        let err = records_from_public_claims(&[entry("Almaty", "a")], &no_country)
+            .expect_err("no country");
         assert!(format!("{err:#}").contains("country"), "{err:#}");
     }
 

@@ -11,10 +11,12 @@ use serde_json::{Map, Value, json};
 /// Read a file of records: a JSON array, `{"records": [...]}`, or TOML with
 /// `[[records]]` tables. A single JSON object is one record.
 pub fn read_records(path: &Path) -> anyhow::Result<Result<Vec<Value>, InputErrors>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let is_toml = path.extension().and_then(|e| e.to_str()) == Some("toml");
     let parsed: Result<Value, String> = if is_toml {
-        toml::from_str::<Value>(&text).map_err(|e| format!("not valid TOML: {e}"))
+        // Through the model, so unquoted TOML dates stay date strings.
+        qantar_model::toml_document(&text).map_err(|e| format!("not valid TOML: {e}"))
     } else {
         serde_json::from_str::<Value>(&text).map_err(|e| format!("not valid JSON: {e}"))
     };
@@ -116,7 +118,8 @@ impl RecordFlags {
         let mut put = |k: &str, v: Value| {
             o.insert(k.to_string(), v);
         };
-        let misplaced = |flag: &str| InputErrors::one(flag, format!("a {} has no such field", kind.as_str()));
+        let misplaced =
+            |flag: &str| InputErrors::one(flag, format!("a {} has no such field", kind.as_str()));
         if let Some(v) = &self.r#ref {
             put("ref", json!(v));
         }
@@ -137,7 +140,10 @@ impl RecordFlags {
             put("title", json!(v));
         }
         if let Some(v) = &self.type_term {
-            put(type_field(kind).ok_or_else(|| misplaced("--type"))?, json!(v));
+            put(
+                type_field(kind).ok_or_else(|| misplaced("--type"))?,
+                json!(v),
+            );
         }
         // A proceeding's date belongs to its status step (below).
         if let Some(v) = &self.date
@@ -216,7 +222,10 @@ mod tests {
             ..Default::default()
         };
         let o = flags.to_json(Kind::Proceeding, true).unwrap();
-        assert_eq!(o["status_history"], json!([{ "status": "filed", "date": "2022-02" }]));
+        assert_eq!(
+            o["status_history"],
+            json!([{ "status": "filed", "date": "2022-02" }])
+        );
         assert_eq!(o["proceeding_kind"], "complaint");
     }
 }

@@ -12,7 +12,6 @@ mod demo;
 mod input;
 mod output;
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -218,12 +217,20 @@ fn main() -> ExitCode {
                 let errors = e
                     .downcast_ref::<StoreError>()
                     .and_then(|s| match s {
-                        StoreError::Input(i) => Some(serde_json::to_value(i).unwrap_or(Value::Null)),
+                        StoreError::Input(i) => {
+                            Some(serde_json::to_value(i).unwrap_or(Value::Null))
+                        }
                         _ => None,
                     })
-                    .or_else(|| e.downcast_ref::<InputErrors>().map(|i| serde_json::to_value(i).unwrap_or(Value::Null)));
+                    .or_else(|| {
+                        e.downcast_ref::<InputErrors>()
+                            .map(|i| serde_json::to_value(i).unwrap_or(Value::Null))
+                    });
                 let body = json!({ "ok": false, "error": format!("{e:#}"), "errors": errors });
-                println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&body).unwrap_or_default()
+                );
             }
             eprintln!("error: {e:#}");
             if code == 2 {
@@ -264,12 +271,14 @@ fn open(cli: &Option<PathBuf>) -> Result<Archive, Failure> {
 }
 
 fn parse_kind(s: &str) -> Result<Kind, Failure> {
-    s.parse::<Kind>().map_err(|e| bad_input("kind", format!("{e}")))
+    s.parse::<Kind>()
+        .map_err(|e| bad_input("kind", format!("{e}")))
 }
 
 fn random_seed() -> anyhow::Result<[u8; 32]> {
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| anyhow!("the system has no randomness to make a key: {e}"))?;
+    getrandom::fill(&mut seed)
+        .map_err(|e| anyhow!("the system has no randomness to make a key: {e}"))?;
     Ok(seed)
 }
 
@@ -282,7 +291,10 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let dir = cli.archive.clone().unwrap_or_else(|| PathBuf::from("qantar-demo"));
+            let dir = cli
+                .archive
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("qantar-demo"));
             build_demo(&dir, &cli.author, out)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -295,18 +307,34 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             let inputs = match (&file, &kind) {
                 (Some(path), None) => read_file(path)?,
                 (Some(_), Some(_)) => {
-                    return Err(bad_input("kind", "give either a kind with flags, or --file, not both"));
+                    return Err(bad_input(
+                        "kind",
+                        "give either a kind with flags, or --file, not both",
+                    ));
                 }
                 (None, Some(k)) => {
                     let kind = parse_kind(k)?;
-                    vec![Value::Object(flags.to_json(kind, true).map_err(|e| Failure::Input(e.into()))?)]
+                    vec![Value::Object(
+                        flags
+                            .to_json(kind, true)
+                            .map_err(|e| Failure::Input(e.into()))?,
+                    )]
                 }
                 (None, None) => {
-                    return Err(bad_input("kind", "say what to add (e.g. `qantar add person --name …`) or give --file"));
+                    return Err(bad_input(
+                        "kind",
+                        "say what to add (e.g. `qantar add person --name …`) or give --file",
+                    ));
                 }
             };
             let mut archive = open(&cli.archive)?;
-            let ids = add_records(&mut archive, &inputs, batch_size.max(1), &stamp(&cli.author), out)?;
+            let ids = add_records(
+                &mut archive,
+                &inputs,
+                batch_size.max(1),
+                &stamp(&cli.author),
+                out,
+            )?;
             out.added(&archive, &ids)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -370,11 +398,16 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
                 .get(&id)?
                 .ok_or_else(|| Failure::from(StoreError::NotFound(id.clone())))?;
             let kind = parse_kind(&current.kind)?;
-            let mut patch = flags.to_json(kind, false).map_err(|e| Failure::Input(e.into()))?;
+            let mut patch = flags
+                .to_json(kind, false)
+                .map_err(|e| Failure::Input(e.into()))?;
             if let Some(path) = &file {
                 let mut items = read_file(path)?;
                 if items.len() != 1 || !items[0].is_object() {
-                    return Err(bad_input("--file", "an amendment file holds one object of the fields to change"));
+                    return Err(bad_input(
+                        "--file",
+                        "an amendment file holds one object of the fields to change",
+                    ));
                 }
                 if let Value::Object(o) = items.remove(0) {
                     for (k, v) in o {
@@ -383,9 +416,15 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
                 }
             }
             if patch.is_empty() {
-                return Err(bad_input("amend", "nothing to change: give flags such as --set FIELD=VALUE, or --file"));
+                return Err(bad_input(
+                    "amend",
+                    "nothing to change: give flags such as --set FIELD=VALUE, or --file",
+                ));
             }
-            let draft = archive.store.prepare_amend(&id, &Value::Object(patch), reason.as_deref())?;
+            let draft =
+                archive
+                    .store
+                    .prepare_amend(&id, &Value::Object(patch), reason.as_deref())?;
             let receipt = archive.append(vec![draft], &stamp(&cli.author))?;
             out.changed("amended", &current.id, &receipt);
             Ok(ExitCode::SUCCESS)
@@ -415,7 +454,11 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             )?;
             progress.finish();
             out.verify(&report)?;
-            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Checkpoint => {
             let mut archive = open(&cli.archive)?;
@@ -425,12 +468,18 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
         }
         Command::Prove { what } => {
             let archive = open(&cli.archive)?;
-            let (latest, latest_note) = archive
-                .store
-                .latest_checkpoint()?
-                .ok_or_else(|| bad_input("prove", "the archive has no checkpoint yet; run `qantar checkpoint`"))?;
+            let (latest, latest_note) = archive.store.latest_checkpoint()?.ok_or_else(|| {
+                bad_input(
+                    "prove",
+                    "the archive has no checkpoint yet; run `qantar checkpoint`",
+                )
+            })?;
             let (text, path) = match what {
-                Prove::Inclusion { seq, size, out: path } => {
+                Prove::Inclusion {
+                    seq,
+                    size,
+                    out: path,
+                } => {
                     let size = size.unwrap_or(latest);
                     let note = checkpoint_for(&archive, size, latest, &latest_note)?;
                     let proof = archive.store.inclusion_proof(seq, size)?;
@@ -444,9 +493,16 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
                         proof: proof.iter().map(hex::encode).collect(),
                         checkpoint: note,
                     };
-                    (serde_json::to_string_pretty(&bundle).context("encoding the proof")?, path)
+                    (
+                        serde_json::to_string_pretty(&bundle).context("encoding the proof")?,
+                        path,
+                    )
                 }
-                Prove::Consistency { old, new, out: path } => {
+                Prove::Consistency {
+                    old,
+                    new,
+                    out: path,
+                } => {
                     let new = new.unwrap_or(latest);
                     if old == 0 {
                         return Err(bad_input(
@@ -465,12 +521,16 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
                         old_checkpoint: archive.store.checkpoint_at(old)?,
                         checkpoint: note,
                     };
-                    (serde_json::to_string_pretty(&bundle).context("encoding the proof")?, path)
+                    (
+                        serde_json::to_string_pretty(&bundle).context("encoding the proof")?,
+                        path,
+                    )
                 }
             };
             match path {
                 Some(p) => {
-                    std::fs::write(&p, format!("{text}\n")).with_context(|| format!("cannot write {}", p.display()))?;
+                    std::fs::write(&p, format!("{text}\n"))
+                        .with_context(|| format!("cannot write {}", p.display()))?;
                     out.wrote(&p);
                 }
                 None => println!("{text}"),
@@ -483,33 +543,50 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             } else {
                 key.clone()
             };
-            let verifier =
-                NoteVerifier::parse(key_text.trim()).map_err(|e| bad_input("--key", format!("not a verifier key: {e}")))?;
-            let text = std::fs::read_to_string(&proof).with_context(|| format!("cannot read {}", proof.display()))?;
-            let value: Value =
-                serde_json::from_str(&text).map_err(|e| bad_input("proof", format!("not a proof file: {e}")))?;
-            let format = value.get("format").and_then(Value::as_str).unwrap_or_default().to_string();
+            let verifier = NoteVerifier::parse(key_text.trim())
+                .map_err(|e| bad_input("--key", format!("not a verifier key: {e}")))?;
+            let text = std::fs::read_to_string(&proof)
+                .with_context(|| format!("cannot read {}", proof.display()))?;
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|e| bad_input("proof", format!("not a proof file: {e}")))?;
+            let format = value
+                .get("format")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             let result = match format.as_str() {
                 "qantar-inclusion-proof/v1" => {
-                    let b: InclusionBundle =
-                        serde_json::from_value(value).map_err(|e| bad_input("proof", e.to_string()))?;
+                    let b: InclusionBundle = serde_json::from_value(value)
+                        .map_err(|e| bad_input("proof", e.to_string()))?;
                     qantar_ledger::verify_inclusion_bundle(&b, &verifier).map_err(|e| e.to_string())
                 }
                 "qantar-consistency-proof/v1" => {
-                    let b: ConsistencyBundle =
-                        serde_json::from_value(value).map_err(|e| bad_input("proof", e.to_string()))?;
-                    qantar_ledger::verify_consistency_bundle(&b, &verifier).map_err(|e| e.to_string())
+                    let b: ConsistencyBundle = serde_json::from_value(value)
+                        .map_err(|e| bad_input("proof", e.to_string()))?;
+                    qantar_ledger::verify_consistency_bundle(&b, &verifier)
+                        .map_err(|e| e.to_string())
                 }
-                other => return Err(bad_input("format", format!("unknown proof format {other:?}"))),
+                other => {
+                    return Err(bad_input(
+                        "format",
+                        format!("unknown proof format {other:?}"),
+                    ));
+                }
             };
             out.proof_result(&result)?;
-            Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if result.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Rebuild => {
             let mut archive = open(&cli.archive)?;
             let progress = output::Progress::new("rebuilding", out.quiet_progress(), false);
             let started = std::time::Instant::now();
-            let n = archive.store.rebuild(&mut |n, t| progress.update("entries", n, t))?;
+            let n = archive
+                .store
+                .rebuild(&mut |n, t| progress.update("entries", n, t))?;
             progress.finish();
             let digest = archive.store.projection_digest()?;
             out.rebuilt(n, &digest, started.elapsed())?;
@@ -528,12 +605,21 @@ fn day_bound(text: &str, flag: &str, upper: bool) -> Result<String, Failure> {
     let date: qantar_model::ApproxDate = text
         .parse()
         .map_err(|e| bad_input(flag, format!("{e} (use YYYY-MM-DD, YYYY-MM or YYYY)")))?;
-    let day = if upper { date.latest() } else { date.earliest() };
+    let day = if upper {
+        date.latest()
+    } else {
+        date.earliest()
+    };
     day.map(|d| d.to_string())
         .ok_or_else(|| bad_input(flag, "give a bounded date"))
 }
 
-fn checkpoint_for(archive: &Archive, size: u64, latest: u64, latest_note: &str) -> Result<String, Failure> {
+fn checkpoint_for(
+    archive: &Archive,
+    size: u64,
+    latest: u64,
+    latest_note: &str,
+) -> Result<String, Failure> {
     if size == latest {
         return Ok(latest_note.to_string());
     }
@@ -566,10 +652,16 @@ fn add_records(
     if inputs.is_empty() {
         return Err(bad_input("records", "the input holds no records"));
     }
-    let drafts = archive.store.prepare_records(inputs, &mut uuid::Uuid::now_v7)?;
+    let drafts = archive
+        .store
+        .prepare_records(inputs, &mut uuid::Uuid::now_v7)?;
     let ids: Vec<String> = drafts.iter().filter_map(|d| d.record.clone()).collect();
     let total = drafts.len() as u64;
-    let progress = output::Progress::new("recording", out.quiet_progress() || total < 2000, total > batch_size as u64);
+    let progress = output::Progress::new(
+        "recording",
+        out.quiet_progress() || total < 2000,
+        total > batch_size as u64,
+    );
     let mut done = 0u64;
     let mut drafts = drafts.into_iter().peekable();
     while drafts.peek().is_some() {

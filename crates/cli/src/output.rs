@@ -44,9 +44,15 @@ impl Out {
         println!("Created an empty archive in {}", archive.dir.display());
         println!("  log origin:  {}", archive.config.origin);
         println!("  public key:  {}", archive.verifier().to_text());
-        println!("  signing key: {} (readable only by you; back it up)", qantar_store::archive::KEY_FILE);
+        println!(
+            "  signing key: {} (readable only by you; back it up)",
+            qantar_store::archive::KEY_FILE
+        );
         println!();
-        println!("Next: qantar add source --archive {} --type media_report --title \"…\" --ref s1", archive.dir.display());
+        println!(
+            "Next: qantar add source --archive {} --type media_report --title \"…\" --ref s1",
+            archive.dir.display()
+        );
     }
 
     pub fn added(&self, archive: &Archive, ids: &[String]) -> anyhow::Result<()> {
@@ -65,13 +71,20 @@ impl Out {
 
     pub fn changed(&self, what: &str, id: &str, receipt: &Receipt) {
         if self.json {
-            let _ = print_json(&json!({ "ok": true, "action": what, "record": id, "entry": receipt.first_seq, "entries": receipt.size }));
+            let _ = print_json(
+                &json!({ "ok": true, "action": what, "record": id, "entry": receipt.first_seq, "entries": receipt.size }),
+            );
             return;
         }
         println!("{id} {what} in ledger entry {}", receipt.first_seq);
     }
 
-    pub fn show(&self, archive: &Archive, r: &StoredRecord, cited_by: &[(String, String)]) -> anyhow::Result<()> {
+    pub fn show(
+        &self,
+        archive: &Archive,
+        r: &StoredRecord,
+        cited_by: &[(String, String)],
+    ) -> anyhow::Result<()> {
         if self.json {
             let mut v = serde_json::to_value(r)?;
             v["referenced_by"] = cited_by
@@ -81,7 +94,11 @@ impl Out {
                 .into();
             return print_json(&v);
         }
-        let handle = r.r#ref.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+        let handle = r
+            .r#ref
+            .as_deref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
         println!("{} {}{handle}", r.kind, r.label);
         println!(
             "  id {} · {} · version {} · recorded in entry {}, last changed in entry {}",
@@ -134,7 +151,11 @@ impl Out {
             println!("No records match.");
             return Ok(());
         }
-        let w = records.iter().map(|r| r.r#ref.as_deref().unwrap_or("").chars().count()).max().unwrap_or(0);
+        let w = records
+            .iter()
+            .map(|r| r.r#ref.as_deref().unwrap_or("").chars().count())
+            .max()
+            .unwrap_or(0);
         for r in records {
             let date = r
                 .data
@@ -168,8 +189,15 @@ impl Out {
             } else {
                 format!(" — {}", h.changed.join(", "))
             };
-            let why = h.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default();
-            println!("  entry {:>6}  {}  {:<20} {}{what}{why}", h.seq, h.time, h.kind, h.author);
+            let why = h
+                .reason
+                .as_deref()
+                .map(|r| format!(" (reason: {r})"))
+                .unwrap_or_default();
+            println!(
+                "  entry {:>6}  {}  {:<20} {}{what}{why}",
+                h.seq, h.time, h.kind, h.author
+            );
         }
         Ok(())
     }
@@ -184,11 +212,20 @@ impl Out {
         println!(
             "  checkpoints: {} signed, latest covers {} entries",
             r.checkpoints,
-            r.latest_checkpoint.map(|n| n.to_string()).unwrap_or_else(|| "none".into())
+            r.latest_checkpoint
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "none".into())
         );
         if let (Some(a), Some(b)) = (&r.projection_digest, &r.replayed_digest) {
             println!("  projection:  {a}");
-            println!("  replayed:    {b}{}", if a == b { " (identical)" } else { " (DIFFERENT)" });
+            println!(
+                "  replayed:    {b}{}",
+                if a == b {
+                    " (identical)"
+                } else {
+                    " (DIFFERENT)"
+                }
+            );
         }
         for p in &r.problems {
             match p.seq {
@@ -235,7 +272,12 @@ impl Out {
             Ok(v) => {
                 println!("PASS");
                 println!("  {}", v.summary);
-                println!("  log {} at size {}, root {}", v.origin, v.tree_size, hex::encode(v.root));
+                println!(
+                    "  log {} at size {}, root {}",
+                    v.origin,
+                    v.tree_size,
+                    hex::encode(v.root)
+                );
             }
             Err(e) => {
                 println!("FAIL");
@@ -247,9 +289,14 @@ impl Out {
 
     pub fn rebuilt(&self, n: u64, digest: &str, took: Duration) -> anyhow::Result<()> {
         if self.json {
-            return print_json(&json!({ "ok": true, "entries": n, "projection_digest": digest, "seconds": took.as_secs_f64() }));
+            return print_json(
+                &json!({ "ok": true, "entries": n, "projection_digest": digest, "seconds": took.as_secs_f64() }),
+            );
         }
-        println!("Rebuilt the projection from {n} entries in {:.2} s", took.as_secs_f64());
+        println!(
+            "Rebuilt the projection from {n} entries in {:.2} s",
+            took.as_secs_f64()
+        );
         println!("  projection digest: {digest}");
         Ok(())
     }
@@ -258,7 +305,10 @@ impl Out {
         if self.json {
             return print_json(s);
         }
-        println!("{} records ({} retracted) in {} ledger entries", s.records, s.retracted, s.entries);
+        println!(
+            "{} records ({} retracted) in {} ledger entries",
+            s.records, s.retracted, s.entries
+        );
         let table = |title: &str, m: &std::collections::BTreeMap<String, u64>| {
             println!();
             println!("{title}:");
@@ -294,17 +344,26 @@ impl Out {
         } else {
             println!("The demo archive is already in {dir}");
         }
-        println!("  {} records in {} signed ledger entries", stats.records, stats.entries);
+        println!(
+            "  {} records in {} signed ledger entries",
+            stats.records, stats.entries
+        );
         println!();
         println!("Try:");
         println!("  export QANTAR_ARCHIVE={dir}");
         println!("  qantar list person                       # the people whose stories it holds");
-        println!("  qantar show p-ermek-abdreshev            # one of them, with every record that cites him");
+        println!(
+            "  qantar show p-ermek-abdreshev            # one of them, with every record that cites him"
+        );
         println!("  qantar list act --act-type torture       # every documented act of torture");
-        println!("  qantar list claim --type killed          # every death toll, side by side with its source");
+        println!(
+            "  qantar list claim --type killed          # every death toll, side by side with its source"
+        );
         println!("  qantar stats");
         println!("  qantar verify --full                     # prove nothing was changed");
-        println!("  qantar prove inclusion 5 -o proof.json && qantar verify-proof proof.json --key {dir}/keys/checkpoint.pub");
+        println!(
+            "  qantar prove inclusion 5 -o proof.json && qantar verify-proof proof.json --key {dir}/keys/checkpoint.pub"
+        );
         println!("(With cargo, put `cargo run --release --` in front of `qantar`.)");
         Ok(())
     }
@@ -370,9 +429,11 @@ impl Progress {
         }
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{prefix} {msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{prefix} {msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         bar.set_prefix(what.to_string());
         Progress {

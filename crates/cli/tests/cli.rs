@@ -37,13 +37,23 @@ fn every_kind_round_trips_from_file_to_show() {
                     assert_eq!(got, &target["id"], "{r}.{k}");
                 }
                 "sources" | "persons" | "acts" => {
-                    assert_eq!(got.as_array().unwrap().len(), v.as_array().unwrap().len(), "{r}.{k}")
+                    assert_eq!(
+                        got.as_array().unwrap().len(),
+                        v.as_array().unwrap().len(),
+                        "{r}.{k}"
+                    )
                 }
                 _ => assert_eq!(got, v, "{r}.{k}"),
             }
         }
-        let conf = original.get("confidentiality").and_then(Value::as_str).unwrap_or("restricted");
-        assert_eq!(shown["confidentiality"], conf, "{r}: default confidentiality");
+        let conf = original
+            .get("confidentiality")
+            .and_then(Value::as_str)
+            .unwrap_or("restricted");
+        assert_eq!(
+            shown["confidentiality"], conf,
+            "{r}: default confidentiality"
+        );
     }
     let report = ok_json(&["verify", "--full"], &a);
     assert_eq!(report["ok"], true, "{report}");
@@ -54,20 +64,157 @@ fn every_kind_round_trips_from_file_to_show() {
 fn records_added_with_flags_round_trip() {
     let s = Scratch::new();
     let a = s.init();
-    ok_json(&["add", "source", "--ref", "s1", "--type", "media_report", "--title", "A report"], &a);
-    ok_json(&["add", "place", "--ref", "taraz", "--type", "city", "--name", "Taraz", "--set", "lat=42.9", "--set", "lon=71.37"], &a);
     ok_json(
-        &["add", "person", "--ref", "p1", "--name", "Nuradin Rakay", "--source", "s1", "--set", "roles=[\"journalist\"]", "--confidentiality", "public"],
+        &[
+            "add",
+            "source",
+            "--ref",
+            "s1",
+            "--type",
+            "media_report",
+            "--title",
+            "A report",
+        ],
         &a,
     );
     ok_json(
-        &["add", "act", "--ref", "a1", "--type", "arbitrary_arrest", "--victim", "p1", "--date", "2022-01-09", "--place", "taraz", "--source", "s1"],
+        &[
+            "add",
+            "place",
+            "--ref",
+            "taraz",
+            "--type",
+            "city",
+            "--name",
+            "Taraz",
+            "--set",
+            "lat=42.9",
+            "--set",
+            "lon=71.37",
+        ],
         &a,
     );
-    ok_json(&["add", "claim", "--type", "count", "--metric", "killed", "--value", "more than 4,500", "--source", "s1", "--ref", "c1"], &a);
-    ok_json(&["add", "proceeding", "--type", "complaint", "--status", "filed", "--date", "2022-02", "--source", "s1", "--ref", "pr1"], &a);
-    ok_json(&["add", "event", "--title", "Protest in Taraz", "--date", "2022-01-04", "--place", "taraz", "--source", "s1", "--ref", "e1"], &a);
-    ok_json(&["add", "relationship", "--type", "colleague", "--from", "p1", "--to", "p1", "--source", "s1", "--ref", "r1"], &a);
+    ok_json(
+        &[
+            "add",
+            "person",
+            "--ref",
+            "p1",
+            "--name",
+            "Nuradin Rakay",
+            "--source",
+            "s1",
+            "--set",
+            "roles=[\"journalist\"]",
+            "--confidentiality",
+            "public",
+        ],
+        &a,
+    );
+    ok_json(
+        &[
+            "add",
+            "act",
+            "--ref",
+            "a1",
+            "--type",
+            "arbitrary_arrest",
+            "--victim",
+            "p1",
+            "--date",
+            "2022-01-09",
+            "--place",
+            "taraz",
+            "--source",
+            "s1",
+        ],
+        &a,
+    );
+    ok_json(
+        &[
+            "add",
+            "claim",
+            "--type",
+            "count",
+            "--metric",
+            "killed",
+            "--value",
+            "more than 4,500",
+            "--source",
+            "s1",
+            "--ref",
+            "c1",
+        ],
+        &a,
+    );
+    ok_json(
+        &[
+            "add",
+            "proceeding",
+            "--type",
+            "complaint",
+            "--status",
+            "filed",
+            "--date",
+            "2022-02",
+            "--source",
+            "s1",
+            "--ref",
+            "pr1",
+        ],
+        &a,
+    );
+    ok_json(
+        &[
+            "add",
+            "event",
+            "--title",
+            "Protest in Taraz",
+            "--date",
+            "2022-01-04",
+            "--place",
+            "taraz",
+            "--source",
+            "s1",
+            "--ref",
+            "e1",
+        ],
+        &a,
+    );
+    ok_json(
+        &[
+            "add",
+            "person",
+            "--ref",
+            "p2",
+            "--name",
+            "Aizhan Auelbekova",
+            "--source",
+            "s1",
+        ],
+        &a,
+    );
+    ok_json(
+        &[
+            "add",
+            "relationship",
+            "--type",
+            "colleague",
+            "--from",
+            "p2",
+            "--to",
+            "p1",
+            "--source",
+            "s1",
+            "--ref",
+            "r1",
+        ],
+        &a,
+    );
+    assert_eq!(
+        ok_json(&["show", "r1"], &a)["data"]["to"],
+        ok_json(&["show", "p1"], &a)["id"]
+    );
 
     let p = ok_json(&["show", "p1"], &a);
     assert_eq!(p["data"]["names"][0]["value"], "Nuradin Rakay");
@@ -76,14 +223,20 @@ fn records_added_with_flags_round_trip() {
     let act = ok_json(&["show", "a1"], &a);
     assert_eq!(act["data"]["victim"], p["id"]);
     assert_eq!(act["data"]["date"], "2022-01-09");
-    assert_eq!(ok_json(&["show", "c1"], &a)["data"]["value"], "more than 4,500");
-    assert_eq!(ok_json(&["show", "pr1"], &a)["data"]["status_history"], json!([{"status": "filed", "date": "2022-02"}]));
+    assert_eq!(
+        ok_json(&["show", "c1"], &a)["data"]["value"],
+        "more than 4,500"
+    );
+    assert_eq!(
+        ok_json(&["show", "pr1"], &a)["data"]["status_history"],
+        json!([{"status": "filed", "date": "2022-02"}])
+    );
     assert_eq!(ok_json(&["show", "taraz"], &a)["data"]["lat"], 42.9);
 
     let acts = ok_json(&["list", "act", "--place", "taraz"], &a);
     assert_eq!(acts.as_array().unwrap().len(), 1);
     let stats = ok_json(&["stats"], &a);
-    assert_eq!(stats["by_kind"]["person"], 1);
+    assert_eq!(stats["by_kind"]["person"], 2);
     assert_eq!(stats["acts_by_type"]["arbitrary_arrest"], 1);
 }
 
@@ -97,15 +250,42 @@ fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
     let digest = ok_json(&["verify", "--full"], &a)["projection_digest"].clone();
 
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"kind": "act", "act_type": "shootin", "victim": "p-one", "sources": ["src-a"]}), "act_type"),
-        (json!({"kind": "act", "act_type": "injury", "victim": "p-one", "date": "2022-13-40", "sources": ["src-a"]}), "date"),
-        (json!({"kind": "act", "act_type": "injury", "victim": "p-one"}), "sources"),
-        (json!({"kind": "act", "act_type": "injury", "victim": "nobody", "sources": ["src-a"]}), "victim"),
-        (json!({"kind": "act", "act_type": "injury", "victim": "almaty", "sources": ["src-a"]}), "victim"),
-        (json!({"kind": "claim", "claim_type": "count", "metric": "killed", "value": "lots", "sources": ["src-a"]}), "value"),
-        (json!({"kind": "person", "names": [{"value": "X"}], "sources": ["src-a"], "shoe_size": 9}), "shoe_size"),
-        (json!({"kind": "person", "names": [{"value": "X"}], "sources": ["p-one"]}), "sources"),
-        (json!({"kind": "place", "ref": "kz", "place_type": "country", "name": {"en": "Again"}}), "ref"),
+        (
+            json!({"kind": "act", "act_type": "shootin", "victim": "p-one", "sources": ["src-a"]}),
+            "act_type",
+        ),
+        (
+            json!({"kind": "act", "act_type": "injury", "victim": "p-one", "date": "2022-13-40", "sources": ["src-a"]}),
+            "date",
+        ),
+        (
+            json!({"kind": "act", "act_type": "injury", "victim": "p-one"}),
+            "sources",
+        ),
+        (
+            json!({"kind": "act", "act_type": "injury", "victim": "nobody", "sources": ["src-a"]}),
+            "victim",
+        ),
+        (
+            json!({"kind": "act", "act_type": "injury", "victim": "almaty", "sources": ["src-a"]}),
+            "victim",
+        ),
+        (
+            json!({"kind": "claim", "claim_type": "count", "metric": "killed", "value": "lots", "sources": ["src-a"]}),
+            "value",
+        ),
+        (
+            json!({"kind": "person", "names": [{"value": "X"}], "sources": ["src-a"], "shoe_size": 9}),
+            "shoe_size",
+        ),
+        (
+            json!({"kind": "person", "names": [{"value": "X"}], "sources": ["p-one"]}),
+            "sources",
+        ),
+        (
+            json!({"kind": "place", "ref": "kz", "place_type": "country", "name": {"en": "Again"}}),
+            "ref",
+        ),
         (json!({"kind": "unicorn"}), "kind"),
     ];
     for (i, (record, field)) in cases.iter().enumerate() {
@@ -116,24 +296,54 @@ fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
         ]);
         let f = s.write(&format!("bad{i}.json"), &batch.to_string());
         let out = qantar(&["add", "--file", f.to_str().unwrap(), "--json"], Some(&a));
-        assert_eq!(out.status.code(), Some(2), "case {i}: {record}\n{}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "case {i}: {record}\n{}",
+            stderr(&out)
+        );
         let body = json(&out);
-        let errors = body["errors"].as_array().unwrap_or_else(|| panic!("case {i}: {body}"));
+        let errors = body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("case {i}: {body}"));
         assert!(
-            errors.iter().any(|e| e["field"].as_str().unwrap_or("").contains(field)),
+            errors
+                .iter()
+                .any(|e| e["field"].as_str().unwrap_or("").contains(field)),
             "case {i}: expected an error on {field}, got {body}"
         );
         assert!(stderr(&out).contains("nothing was written"));
     }
     // A malformed file and an unknown id are input errors too.
     let f = s.write("broken.json", "[{\"kind\": ");
-    assert_eq!(qantar(&["add", "--file", f.to_str().unwrap()], Some(&a)).status.code(), Some(2));
-    assert_eq!(qantar(&["show", "no-such-record"], Some(&a)).status.code(), Some(2));
-    assert_eq!(qantar(&["retract", "no-such-record", "--reason", "x"], Some(&a)).status.code(), Some(2));
-    assert_eq!(qantar(&["list", "act", "--from", "2022-02-30"], Some(&a)).status.code(), Some(2));
+    assert_eq!(
+        qantar(&["add", "--file", f.to_str().unwrap()], Some(&a))
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        qantar(&["show", "no-such-record"], Some(&a)).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        qantar(&["retract", "no-such-record", "--reason", "x"], Some(&a))
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        qantar(&["list", "act", "--from", "2022-02-30"], Some(&a))
+            .status
+            .code(),
+        Some(2)
+    );
 
     assert_eq!(size(&a), before, "bad input must write nothing");
-    assert_eq!(ok_json(&["verify", "--full"], &a)["projection_digest"], digest);
+    assert_eq!(
+        ok_json(&["verify", "--full"], &a)["projection_digest"],
+        digest
+    );
 }
 
 #[test]
@@ -143,14 +353,27 @@ fn amend_and_retract_keep_the_history() {
     let file = s.write("ok.json", &every_kind().to_string());
     ok_json(&["add", "--file", file.to_str().unwrap()], &a);
 
-    let out = ok_json(&["amend", "p-one", "--set", "age=38", "--reason", "birth certificate seen"], &a);
+    let out = ok_json(
+        &[
+            "amend",
+            "p-one",
+            "--set",
+            "age=38",
+            "--reason",
+            "birth certificate seen",
+        ],
+        &a,
+    );
     assert_eq!(out["action"], "amended");
     let shown = ok_json(&["show", "p-one"], &a);
     assert_eq!(shown["data"]["age"], 38);
     assert_eq!(shown["version"], 2);
 
     // A bad amendment is refused and changes nothing.
-    let bad = qantar(&["amend", "p-one", "--set", "status=resurrected", "--json"], Some(&a));
+    let bad = qantar(
+        &["amend", "p-one", "--set", "status=resurrected", "--json"],
+        Some(&a),
+    );
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(ok_json(&["show", "p-one"], &a)["version"], 2);
 
@@ -158,14 +381,33 @@ fn amend_and_retract_keep_the_history() {
     let cyc = qantar(&["amend", "kz", "--parent", "square"], Some(&a));
     assert_eq!(cyc.status.code(), Some(2), "{}", stderr(&cyc));
 
-    ok_json(&["retract", "claim-detained", "--reason", "the figure was misquoted"], &a);
+    ok_json(
+        &[
+            "retract",
+            "claim-detained",
+            "--reason",
+            "the figure was misquoted",
+        ],
+        &a,
+    );
     let claim = ok_json(&["show", "claim-detained"], &a);
     assert_eq!(claim["retracted"], true);
     assert_eq!(claim["retract_reason"], "the figure was misquoted");
     let claims = ok_json(&["list", "claim"], &a);
-    assert!(claims.as_array().unwrap().iter().all(|c| c["ref"] != "claim-detained"));
+    assert!(
+        claims
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["ref"] != "claim-detained")
+    );
     let all = ok_json(&["list", "claim", "--retracted"], &a);
-    assert!(all.as_array().unwrap().iter().any(|c| c["ref"] == "claim-detained"));
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["ref"] == "claim-detained")
+    );
 
     let history = ok_json(&["history", "p-one"], &a);
     let h = history.as_array().unwrap();
@@ -176,7 +418,10 @@ fn amend_and_retract_keep_the_history() {
     assert_eq!(h[1]["reason"], "birth certificate seen");
     assert_eq!(h[1]["author"], "tester");
     let rh = ok_json(&["history", "claim-detained"], &a);
-    assert_eq!(rh.as_array().unwrap().last().unwrap()["kind"], "record.retracted");
+    assert_eq!(
+        rh.as_array().unwrap().last().unwrap()["kind"],
+        "record.retracted"
+    );
 
     let report = ok_json(&["verify", "--full"], &a);
     assert_eq!(report["ok"], true, "{report}");
@@ -189,17 +434,51 @@ fn list_filters_by_place_date_type_status_and_confidentiality() {
     let file = s.write("ok.json", &every_kind().to_string());
     ok_json(&["add", "--file", file.to_str().unwrap()], &a);
     let refs = |v: Value| -> Vec<String> {
-        v.as_array().unwrap().iter().map(|r| r["ref"].as_str().unwrap().to_string()).collect()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["ref"].as_str().unwrap().to_string())
+            .collect()
     };
     // The square is inside Almaty: both acts are "in Almaty".
-    assert_eq!(refs(ok_json(&["list", "act", "--place", "almaty"], &a)), ["act-one", "act-two"]);
-    assert_eq!(refs(ok_json(&["list", "act", "--place", "square"], &a)), ["act-one"]);
-    assert_eq!(refs(ok_json(&["list", "act", "--act-type", "torture"], &a)), ["act-two"]);
-    assert_eq!(refs(ok_json(&["list", "act", "--from", "2022-01-06"], &a)), ["act-two"]);
-    assert_eq!(refs(ok_json(&["list", "act", "--to", "2022-01-05"], &a)), ["act-one"]);
-    assert_eq!(refs(ok_json(&["list", "proceeding", "--status", "not_pursued"], &a)), ["proc-one"]);
-    assert_eq!(refs(ok_json(&["list", "person", "--confidentiality", "public"], &a)), ["p-one"]);
-    assert_eq!(refs(ok_json(&["list", "claim", "--type", "killed"], &a)), ["claim-toll"]);
+    assert_eq!(
+        refs(ok_json(&["list", "act", "--place", "almaty"], &a)),
+        ["act-one", "act-two"]
+    );
+    assert_eq!(
+        refs(ok_json(&["list", "act", "--place", "square"], &a)),
+        ["act-one"]
+    );
+    assert_eq!(
+        refs(ok_json(&["list", "act", "--act-type", "torture"], &a)),
+        ["act-two"]
+    );
+    assert_eq!(
+        refs(ok_json(&["list", "act", "--from", "2022-01-06"], &a)),
+        ["act-two"]
+    );
+    assert_eq!(
+        refs(ok_json(&["list", "act", "--to", "2022-01-05"], &a)),
+        ["act-one"]
+    );
+    assert_eq!(
+        refs(ok_json(
+            &["list", "proceeding", "--status", "not_pursued"],
+            &a
+        )),
+        ["proc-one"]
+    );
+    assert_eq!(
+        refs(ok_json(
+            &["list", "person", "--confidentiality", "public"],
+            &a
+        )),
+        ["p-one"]
+    );
+    assert_eq!(
+        refs(ok_json(&["list", "claim", "--type", "killed"], &a)),
+        ["claim-toll"]
+    );
 }
 
 #[test]
@@ -220,7 +499,10 @@ fn proofs_verify_without_the_archive_and_tampered_proofs_fail() {
     let key = a.join("keys/checkpoint.pub");
     let key = key.to_str().unwrap();
     let proof = s.path("incl.json");
-    assert_ok(&qantar(&["prove", "inclusion", "3", "-o", proof.to_str().unwrap()], Some(&a)));
+    assert_ok(&qantar(
+        &["prove", "inclusion", "3", "-o", proof.to_str().unwrap()],
+        Some(&a),
+    ));
     // verify-proof needs no archive.
     let v = ok_json_no_archive(&["verify-proof", proof.to_str().unwrap(), "--key", key]);
     assert_eq!(v["ok"], true, "{v}");
@@ -228,24 +510,45 @@ fn proofs_verify_without_the_archive_and_tampered_proofs_fail() {
 
     let cons = s.path("cons.json");
     assert_ok(&qantar(
-        &["prove", "consistency", &old_size.to_string(), "-o", cons.to_str().unwrap()],
+        &[
+            "prove",
+            "consistency",
+            &old_size.to_string(),
+            "-o",
+            cons.to_str().unwrap(),
+        ],
         Some(&a),
     ));
     let v = ok_json_no_archive(&["verify-proof", cons.to_str().unwrap(), "--key", key]);
     assert_eq!(v["ok"], true, "{v}");
 
     // Change one hex digit of the proof: it must fail.
-    let mut bundle: Value = serde_json::from_str(&std::fs::read_to_string(&proof).unwrap()).unwrap();
+    let mut bundle: Value =
+        serde_json::from_str(&std::fs::read_to_string(&proof).unwrap()).unwrap();
     let h = bundle["proof"][0].as_str().unwrap().to_string();
     let flipped = format!("{}{}", if h.starts_with('0') { "1" } else { "0" }, &h[1..]);
     bundle["proof"][0] = json!(flipped);
     std::fs::write(&proof, bundle.to_string()).unwrap();
-    let out = qantar(&["verify-proof", proof.to_str().unwrap(), "--key", key, "--json"], None);
+    let out = qantar(
+        &[
+            "verify-proof",
+            proof.to_str().unwrap(),
+            "--key",
+            key,
+            "--json",
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["ok"], false);
 
     // From size 0 there is nothing to prove: a clear input error.
-    assert_eq!(qantar(&["prove", "consistency", "0"], Some(&a)).status.code(), Some(2));
+    assert_eq!(
+        qantar(&["prove", "consistency", "0"], Some(&a))
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 fn ok_json_no_archive(args: &[&str]) -> Value {
@@ -262,7 +565,10 @@ fn rebuild_reproduces_the_projection_exactly() {
     let a = s.init();
     let file = s.write("ok.json", &every_kind().to_string());
     ok_json(&["add", "--file", file.to_str().unwrap()], &a);
-    ok_json(&["amend", "act-one", "--set", "outcomes=[\"blindness\"]"], &a);
+    ok_json(
+        &["amend", "act-one", "--set", "outcomes=[\"blindness\"]"],
+        &a,
+    );
     ok_json(&["retract", "rel-one", "--reason", "duplicate"], &a);
     let before = ok_json(&["verify", "--full"], &a);
     let rebuilt = ok_json(&["rebuild"], &a);
@@ -279,7 +585,10 @@ fn the_demo_archive_verifies_and_rebuilds_to_the_same_digest() {
     let out = qantar(&["demo", "--archive", dir.to_str().unwrap()], None);
     assert_ok(&out);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains(dir.to_str().unwrap()), "the demo says where it is: {text}");
+    assert!(
+        text.contains(dir.to_str().unwrap()),
+        "the demo says where it is: {text}"
+    );
     let report = ok_json(&["verify", "--full"], &dir);
     assert_eq!(report["ok"], true, "{report}");
     let rebuilt = ok_json(&["rebuild"], &dir);
@@ -289,8 +598,16 @@ fn the_demo_archive_verifies_and_rebuilds_to_the_same_digest() {
     assert!(persons.as_array().unwrap().len() >= 16);
     // The two conflicting Zhambyl tolls stand side by side.
     let tolls = ok_json(&["list", "claim", "--type", "killed"], &dir);
-    let values: Vec<&str> = tolls.as_array().unwrap().iter().filter_map(|c| c["data"]["value"].as_str()).collect();
-    assert!(values.contains(&"15") && values.contains(&"18"), "{values:?}");
+    let values: Vec<&str> = tolls
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["data"]["value"].as_str())
+        .collect();
+    assert!(
+        values.contains(&"15") && values.contains(&"18"),
+        "{values:?}"
+    );
     // S4, the secret document, is confidential.
     let s4 = ok_json(&["show", "s4"], &dir);
     assert_eq!(s4["confidentiality"], "confidential");

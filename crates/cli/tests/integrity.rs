@@ -42,9 +42,15 @@ fn assert_fails_at(a: &Path, full: bool, seq: Option<u64>, case: &str) {
     assert_eq!(code, Some(1), "{case}: verify must exit 1: {report}");
     assert_eq!(report["ok"], false, "{case}: {report}");
     let first = &report["problems"][0];
-    assert!(first["what"].as_str().is_some_and(|w| !w.is_empty()), "{case}: {report}");
+    assert!(
+        first["what"].as_str().is_some_and(|w| !w.is_empty()),
+        "{case}: {report}"
+    );
     if let Some(seq) = seq {
-        assert_eq!(first["seq"], seq, "{case}: the first fault is named: {report}");
+        assert_eq!(
+            first["seq"], seq,
+            "{case}: the first fault is named: {report}"
+        );
     }
 }
 
@@ -53,12 +59,20 @@ fn editing_an_entry_payload_is_caught() {
     let s = Scratch::new();
     let a = filled_archive(&s);
     let c = db(&a);
-    let bytes: Vec<u8> = c.query_row("SELECT bytes FROM ledger_entries WHERE seq = 7", [], |r| r.get(0)).unwrap();
+    let bytes: Vec<u8> = c
+        .query_row("SELECT bytes FROM ledger_entries WHERE seq = 7", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     let text = String::from_utf8(bytes).unwrap();
     // Change the age the documenter recorded, keeping the JSON valid and canonical.
     let forged = text.replacen("\"age\":37", "\"age\":73", 1);
     assert_ne!(forged, text, "entry 7 is the person with age 37");
-    c.execute("UPDATE ledger_entries SET bytes = ?1 WHERE seq = 7", params![forged.as_bytes()]).unwrap();
+    c.execute(
+        "UPDATE ledger_entries SET bytes = ?1 WHERE seq = 7",
+        params![forged.as_bytes()],
+    )
+    .unwrap();
     drop(c);
     assert_fails_at(&a, false, Some(7), "payload edit");
 }
@@ -68,17 +82,34 @@ fn deleting_or_reordering_entries_is_caught() {
     let s = Scratch::new();
     let a = filled_archive(&s);
     let c = db(&a);
-    c.execute("DELETE FROM ledger_entries WHERE seq = 4", []).unwrap();
+    c.execute("DELETE FROM ledger_entries WHERE seq = 4", [])
+        .unwrap();
     drop(c);
     assert_fails_at(&a, false, Some(4), "deleted row");
 
     let s = Scratch::new();
     let a = filled_archive(&s);
     let c = db(&a);
-    let b3: Vec<u8> = c.query_row("SELECT bytes FROM ledger_entries WHERE seq = 3", [], |r| r.get(0)).unwrap();
-    let b5: Vec<u8> = c.query_row("SELECT bytes FROM ledger_entries WHERE seq = 5", [], |r| r.get(0)).unwrap();
-    c.execute("UPDATE ledger_entries SET bytes = ?1 WHERE seq = 3", params![b5]).unwrap();
-    c.execute("UPDATE ledger_entries SET bytes = ?1 WHERE seq = 5", params![b3]).unwrap();
+    let b3: Vec<u8> = c
+        .query_row("SELECT bytes FROM ledger_entries WHERE seq = 3", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let b5: Vec<u8> = c
+        .query_row("SELECT bytes FROM ledger_entries WHERE seq = 5", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    c.execute(
+        "UPDATE ledger_entries SET bytes = ?1 WHERE seq = 3",
+        params![b5],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE ledger_entries SET bytes = ?1 WHERE seq = 5",
+        params![b3],
+    )
+    .unwrap();
     drop(c);
     assert_fails_at(&a, false, Some(3), "swapped rows");
 
@@ -86,8 +117,11 @@ fn deleting_or_reordering_entries_is_caught() {
     let s = Scratch::new();
     let a = filled_archive(&s);
     let c = db(&a);
-    let n: i64 = c.query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0)).unwrap();
-    c.execute("DELETE FROM ledger_entries WHERE seq = ?1", [n]).unwrap();
+    let n: i64 = c
+        .query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0))
+        .unwrap();
+    c.execute("DELETE FROM ledger_entries WHERE seq = ?1", [n])
+        .unwrap();
     drop(c);
     assert_fails_at(&a, false, None, "truncated log");
 }
@@ -98,10 +132,26 @@ fn forged_entries_tree_nodes_and_checkpoints_are_caught() {
     let s = Scratch::new();
     let a = filled_archive(&s);
     let c = db(&a);
-    let n: i64 = c.query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0)).unwrap();
-    let bytes: Vec<u8> = c.query_row("SELECT bytes FROM ledger_entries WHERE seq = ?1", [n], |r| r.get(0)).unwrap();
-    let text = String::from_utf8(bytes).unwrap().replacen(&format!("\"seq\":{n}"), &format!("\"seq\":{}", n + 1), 1);
-    c.execute("INSERT INTO ledger_entries (seq, bytes) VALUES (?1, ?2)", params![n + 1, text.as_bytes()]).unwrap();
+    let n: i64 = c
+        .query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0))
+        .unwrap();
+    let bytes: Vec<u8> = c
+        .query_row(
+            "SELECT bytes FROM ledger_entries WHERE seq = ?1",
+            [n],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let text = String::from_utf8(bytes).unwrap().replacen(
+        &format!("\"seq\":{n}"),
+        &format!("\"seq\":{}", n + 1),
+        1,
+    );
+    c.execute(
+        "INSERT INTO ledger_entries (seq, bytes) VALUES (?1, ?2)",
+        params![n + 1, text.as_bytes()],
+    )
+    .unwrap();
     drop(c);
     assert_fails_at(&a, false, None, "appended by hand");
 
@@ -109,7 +159,11 @@ fn forged_entries_tree_nodes_and_checkpoints_are_caught() {
     let s = Scratch::new();
     let a = filled_archive(&s);
     let c = db(&a);
-    c.execute("UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 2", []).unwrap();
+    c.execute(
+        "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 2",
+        [],
+    )
+    .unwrap();
     drop(c);
     assert_fails_at(&a, false, Some(4), "tree node");
 
@@ -117,11 +171,21 @@ fn forged_entries_tree_nodes_and_checkpoints_are_caught() {
     let s = Scratch::new();
     let a = filled_archive(&s);
     let c = db(&a);
-    let note: String = c.query_row("SELECT note FROM checkpoints ORDER BY tree_size DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    let note: String = c
+        .query_row(
+            "SELECT note FROM checkpoints ORDER BY tree_size DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     let i = note.rfind(' ').unwrap() + 5;
     let mut forged = note.clone().into_bytes();
     forged[i] = if forged[i] == b'A' { b'B' } else { b'A' };
-    c.execute("UPDATE checkpoints SET note = ?1 WHERE note = ?2", params![String::from_utf8(forged).unwrap(), note]).unwrap();
+    c.execute(
+        "UPDATE checkpoints SET note = ?1 WHERE note = ?2",
+        params![String::from_utf8(forged).unwrap(), note],
+    )
+    .unwrap();
     drop(c);
     assert_fails_at(&a, false, None, "forged signature");
 }
@@ -131,7 +195,11 @@ fn editing_the_projection_is_caught_by_full_verification() {
     let s = Scratch::new();
     let a = filled_archive(&s);
     let c = db(&a);
-    c.execute("UPDATE records SET confidentiality = 'public' WHERE ref = 'p-two'", []).unwrap();
+    c.execute(
+        "UPDATE records SET confidentiality = 'public' WHERE ref = 'p-two'",
+        [],
+    )
+    .unwrap();
     drop(c);
     // The ledger itself is intact...
     let (code, report) = verify(&a, false);
@@ -145,20 +213,31 @@ fn editing_the_projection_is_caught_by_full_verification() {
 
     // A deleted projection row, and a rebuild that repairs it.
     let c = db(&a);
-    c.execute("DELETE FROM records WHERE ref = 'act-two'", []).unwrap();
+    c.execute("DELETE FROM records WHERE ref = 'act-two'", [])
+        .unwrap();
     drop(c);
     assert_eq!(verify(&a, true).0, Some(1));
     ok_json(&["rebuild"], &a);
     let (code, report) = verify(&a, true);
-    assert_eq!(code, Some(0), "rebuild restores the projection from the ledger: {report}");
-    assert_eq!(ok_json(&["show", "p-two"], &a)["confidentiality"], "restricted");
+    assert_eq!(
+        code,
+        Some(0),
+        "rebuild restores the projection from the ledger: {report}"
+    );
+    assert_eq!(
+        ok_json(&["show", "p-two"], &a)["confidentiality"],
+        "restricted"
+    );
 }
 
 /// A tiny deterministic generator, so a failing run can be repeated from its seed.
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -167,19 +246,37 @@ impl Lcg {
 fn a_writer_killed_at_any_moment_loses_no_committed_entry() {
     let s = Scratch::new();
     let a = s.init();
-    ok_json(&["add", "source", "--ref", "src", "--type", "list", "--title", "A victims list"], &a);
+    ok_json(
+        &[
+            "add",
+            "source",
+            "--ref",
+            "src",
+            "--type",
+            "list",
+            "--title",
+            "A victims list",
+        ],
+        &a,
+    );
     let records: Vec<Value> = (0..10_000)
-        .map(|i| json!({"kind": "person", "names": [{"value": format!("Person {i}")}], "sources": ["src"], "age": i % 90}))
+        .map(|i| json!({"kind": "person", "names": [{"value": format!("Person {i}")}], "sources": ["src"], "age": i % 90, "age_as_of": "2022-01"}))
         .collect();
     let file = s.write("bulk.json", &Value::Array(records).to_string());
     let file = file.to_str().unwrap().to_string();
 
     // How long an uninterrupted append of 10,000 takes here, to spread the kills over it.
     let started = Instant::now();
-    assert_ok(&qantar(&["add", "--file", &file, "--batch-size", "100"], Some(&a)));
+    assert_ok(&qantar(
+        &["add", "--file", &file, "--batch-size", "100"],
+        Some(&a),
+    ));
     let full_run = started.elapsed();
 
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
     println!("crash test seed {seed}, one full append takes {full_run:?}");
     let mut rng = Lcg(seed);
     let mut kills_mid_append = 0;
@@ -197,7 +294,11 @@ fn a_writer_killed_at_any_moment_loses_no_committed_entry() {
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 // "committed N of M records (ledger size S)"
-                if let Some(size) = line.rsplit("ledger size ").next().and_then(|t| t.trim_end_matches(')').parse::<u64>().ok()) {
+                if let Some(size) = line
+                    .rsplit("ledger size ")
+                    .next()
+                    .and_then(|t| t.trim_end_matches(')').parse::<u64>().ok())
+                {
                     *seen.lock().unwrap() = size;
                 }
             }
@@ -213,17 +314,28 @@ fn a_writer_killed_at_any_moment_loses_no_committed_entry() {
         }
         let committed = *reported.lock().unwrap();
         let (code, report) = verify(&a, false);
-        assert_eq!(code, Some(0), "round {round} (seed {seed}, kill after {delay:?}): {report}");
+        assert_eq!(
+            code,
+            Some(0),
+            "round {round} (seed {seed}, kill after {delay:?}): {report}"
+        );
         let entries = report["entries"].as_u64().unwrap();
         assert!(
             entries >= committed,
             "round {round} (seed {seed}): {committed} entries were reported committed but only {entries} survived"
         );
         // Every batch is whole: the log holds the first entries plus whole batches of 100.
-        assert_eq!(report["latest_checkpoint"].as_u64(), Some(entries), "round {round}: {report}");
+        assert_eq!(
+            report["latest_checkpoint"].as_u64(),
+            Some(entries),
+            "round {round}: {report}"
+        );
     }
     println!("{kills_mid_append} of 50 kills landed during an append");
-    assert!(kills_mid_append >= 25, "most kills must land mid-append to test anything ({kills_mid_append})");
+    assert!(
+        kills_mid_append >= 25,
+        "most kills must land mid-append to test anything ({kills_mid_append})"
+    );
     let (code, report) = verify(&a, true);
     assert_eq!(code, Some(0), "{report}");
 }

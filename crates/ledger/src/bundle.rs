@@ -121,7 +121,9 @@ pub struct VerifiedProof {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BundleError {
     /// The `format` field is not the one expected.
-    #[error("bundle format is `{found}`, expected `{expected}`; is this the right kind of proof file?")]
+    #[error(
+        "bundle format is `{found}`, expected `{expected}`; is this the right kind of proof file?"
+    )]
     Format {
         /// The format found.
         found: String,
@@ -138,7 +140,9 @@ pub enum BundleError {
         source: CheckpointError,
     },
     /// The checkpoint is for another size than the bundle claims.
-    #[error("the bundle's {field} is {claimed}, but its signed {which} checkpoint is for size {signed}")]
+    #[error(
+        "the bundle's {field} is {claimed}, but its signed {which} checkpoint is for size {signed}"
+    )]
     SizeMismatch {
         /// The bundle field.
         field: &'static str,
@@ -150,7 +154,9 @@ pub enum BundleError {
         signed: u64,
     },
     /// The old checkpoint signs a different root than `old_root`.
-    #[error("the bundle's old_root {claimed} differs from the root {signed} in its signed old checkpoint")]
+    #[error(
+        "the bundle's old_root {claimed} differs from the root {signed} in its signed old checkpoint"
+    )]
     OldRootMismatch {
         /// Hex root in the bundle.
         claimed: String,

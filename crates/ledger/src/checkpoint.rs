@@ -84,7 +84,12 @@ pub enum CheckpointError {
 impl Checkpoint {
     /// The note text, ending in `\n`.
     pub fn to_text(&self) -> String {
-        let mut text = format!("{}\n{}\n{}\n", self.origin, self.size, BASE64.encode(self.root));
+        let mut text = format!(
+            "{}\n{}\n{}\n",
+            self.origin,
+            self.size,
+            BASE64.encode(self.root)
+        );
         for line in &self.extensions {
             text.push_str(line);
             text.push('\n');
@@ -191,10 +196,16 @@ fn parse_root(line: &str) -> Result<Hash, CheckpointError> {
         text: abbreviate(line),
         reason: format!("not canonical standard base64 ({e})"),
     })?;
-    bytes.as_slice().try_into().map_err(|_| CheckpointError::Root {
-        text: abbreviate(line),
-        reason: format!("it decodes to {} bytes; a root hash is 32 bytes", bytes.len()),
-    })
+    bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| CheckpointError::Root {
+            text: abbreviate(line),
+            reason: format!(
+                "it decodes to {} bytes; a root hash is 32 bytes",
+                bytes.len()
+            ),
+        })
 }
 
 #[cfg(test)]
@@ -213,9 +224,22 @@ mod tests {
             Checkpoint::parse(&body("18446744073709551615", ROOT)).map(|c| c.size),
             Ok(u64::MAX)
         );
-        for bad in ["", "01", "00", "+1", "-1", "1 ", "0x10", "18446744073709551616", "１"] {
+        for bad in [
+            "",
+            "01",
+            "00",
+            "+1",
+            "-1",
+            "1 ",
+            "0x10",
+            "18446744073709551616",
+            "１",
+        ] {
             assert!(
-                matches!(Checkpoint::parse(&body(bad, ROOT)), Err(CheckpointError::Size { .. })),
+                matches!(
+                    Checkpoint::parse(&body(bad, ROOT)),
+                    Err(CheckpointError::Size { .. })
+                ),
                 "size {bad:?} accepted"
             );
         }
@@ -230,7 +254,10 @@ mod tests {
         let short = "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxqw==";
         for bad in [no_pad, url_safe, loose_bits, short, ""] {
             assert!(
-                matches!(Checkpoint::parse(&body("1", bad)), Err(CheckpointError::Root { .. })),
+                matches!(
+                    Checkpoint::parse(&body("1", bad)),
+                    Err(CheckpointError::Root { .. })
+                ),
                 "root {bad:?} accepted"
             );
         }
@@ -241,7 +268,10 @@ mod tests {
         for bad in ["", "a b", "a+b", "a\u{a0}b"] {
             let text = format!("{bad}\n1\n{ROOT}\n");
             assert!(
-                matches!(Checkpoint::parse(&text), Err(CheckpointError::Origin { .. })),
+                matches!(
+                    Checkpoint::parse(&text),
+                    Err(CheckpointError::Origin { .. })
+                ),
                 "origin {bad:?} accepted"
             );
         }

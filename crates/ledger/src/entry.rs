@@ -141,7 +141,9 @@ pub enum EntryError {
     #[error("an entry must be a JSON object")]
     NotAnObject,
     /// `v` is not a version this code reads.
-    #[error("entry format version {found} is not supported (this build reads v{ENTRY_VERSION}); upgrade qantar")]
+    #[error(
+        "entry format version {found} is not supported (this build reads v{ENTRY_VERSION}); upgrade qantar"
+    )]
     UnknownVersion {
         /// The `v` value as JSON.
         found: String,

@@ -109,6 +109,27 @@ mod tests {
         assert_ne!(leaf_hash(&concat), node_hash(&a, &b));
     }
 
+    /// The RFC 6962 reference hasher vector for an inner node uses short raw
+    /// children ("N123", "N456"), so it is checked here on the byte-slice form.
+    #[test]
+    fn node_hash_reference_vector() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/merkle/rfc6962_reference_tree_8_leaves.json"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            eprintln!("skipping: {path} not found");
+            return;
+        };
+        let data: serde_json::Value = serde_json::from_str(&text).expect("test data is JSON");
+        let v = &data["hasher_vectors"][3];
+        let bytes = |k: &str| hex::decode(v[k].as_str().expect("hex field")).expect("hex");
+        assert_eq!(
+            node_hash_bytes(&bytes("left_hex"), &bytes("right_hex")).to_vec(),
+            bytes("want_hex")
+        );
+    }
+
     #[test]
     fn hex_round_trip_and_errors() {
         let h = leaf_hash(b"x");

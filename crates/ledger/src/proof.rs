@@ -18,7 +18,7 @@ pub enum ProofError {
     /// A hash is not 32 bytes.
     #[error("{what} is {len} bytes long; every hash in a proof must be exactly 32 bytes (SHA-256)")]
     HashLength {
-        /// Which hash: "leaf hash", "root", "old root", "new root" or "proof[i]".
+        /// Which hash: `leaf hash`, `root`, `old root`, `new root` or `proof[i]`.
         what: String,
         /// Its actual length.
         len: usize,

@@ -60,7 +60,10 @@ impl Frontier {
     /// # Panics
     /// When the tree already holds `u64::MAX` leaves, which no ledger reaches.
     pub fn push(&mut self, leaf: Hash, mut on_node: impl FnMut(u8, u64, &Hash)) {
-        assert!(self.size < u64::MAX, "the Merkle tree is full (2^64-1 leaves)");
+        assert!(
+            self.size < u64::MAX,
+            "the Merkle tree is full (2^64-1 leaves)"
+        );
         let mut hash = leaf;
         let mut index = self.size;
         let mut level = 0u8;
@@ -231,25 +234,33 @@ fn split_point(n: u64) -> u64 {
 
 /// MTH of the leaves `[start, start+len)`, from perfect subtrees. Only called
 /// on ranges that arise in the RFC recursion, where `start` is a multiple of
-/// a power of two ≥ `len`, so the set bits of `len` (largest first) tile the
-/// range with aligned perfect subtrees.
+/// a power of two ≥ `len`, so the set bits of `len` tile the range with
+/// aligned perfect subtrees, largest on the left. The fold runs right to left
+/// (lowest bit first), which needs no buffer.
 fn range_root<E>(
     start: u64,
     len: u64,
     node: &mut impl FnMut(u8, u64) -> Result<Hash, E>,
 ) -> Result<Hash, E> {
-    let mut parts = [[0u8; 32]; 64];
-    let mut count = 0;
-    let mut offset = start;
-    for level in (0..64u8).rev() {
-        if len >> level & 1 == 1 {
-            debug_assert_eq!(offset % (1u64 << level), 0, "unaligned subtree");
-            parts[count] = node(level, offset >> level)?;
-            count += 1;
-            offset += 1u64 << level;
-        }
+    if len == 0 {
+        return Ok(empty_root());
     }
-    Ok(fold_right(&parts[..count]))
+    let mut end = start + len;
+    let mut rest = len;
+    let mut acc: Option<Hash> = None;
+    while rest != 0 {
+        let level = rest.trailing_zeros();
+        end -= 1u64 << level;
+        rest &= rest - 1;
+        debug_assert_eq!(end % (1u64 << level), 0, "unaligned subtree");
+        // level < 64, so the cast is lossless.
+        let hash = node(level as u8, end >> level)?;
+        acc = Some(match acc {
+            None => hash,
+            Some(right) => node_hash(&hash, &right),
+        });
+    }
+    Ok(acc.unwrap_or_else(empty_root))
 }
 
 /// Combine perfect-subtree roots, leftmost first, into the RFC 9162 root:
@@ -258,7 +269,9 @@ fn fold_right(parts: &[Hash]) -> Hash {
     let Some((last, rest)) = parts.split_last() else {
         return empty_root();
     };
-    rest.iter().rev().fold(*last, |acc, left| node_hash(left, &acc))
+    rest.iter()
+        .rev()
+        .fold(*last, |acc, left| node_hash(left, &acc))
 }
 
 /// A stored node that a [`MemoryTree`] does not (yet) have.
@@ -392,8 +405,14 @@ mod tests {
             t.consistency_proof(4, 3),
             Err(ProofRequestError::SizeOrder { old: 4, new: 3 })
         );
-        assert_eq!(t.consistency_proof(0, 5), Err(ProofRequestError::FromEmptyTree));
-        assert_eq!(t.consistency_proof(0, 0), Err(ProofRequestError::FromEmptyTree));
+        assert_eq!(
+            t.consistency_proof(0, 5),
+            Err(ProofRequestError::FromEmptyTree)
+        );
+        assert_eq!(
+            t.consistency_proof(0, 0),
+            Err(ProofRequestError::FromEmptyTree)
+        );
         assert_eq!(t.consistency_proof(5, 5), Ok(vec![]));
         // Beyond what the tree holds, the lookup error comes through.
         assert!(matches!(

@@ -53,7 +53,7 @@ impl fmt::Display for Number {
         let lead = plain.len() % 3;
         let mut out = String::with_capacity(plain.len() + plain.len() / 3);
         for (i, c) in plain.chars().enumerate() {
-            if i > 0 && (i + 3 - lead) % 3 == 0 {
+            if i > 0 && (i + 3 - lead).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -73,7 +73,9 @@ enum Form {
     Range(Number, Number),
 }
 
-const PREFIXES: [(&str, fn(Number) -> Form); 5] = [
+type MakeForm = fn(Number) -> Form;
+
+const PREFIXES: [(&str, MakeForm); 5] = [
     ("about ", Form::About),
     ("more than ", Form::MoreThan),
     ("at least ", Form::AtLeast),
@@ -132,9 +134,7 @@ impl CountRange {
     /// `None` means no upper bound ("more than", "at least").
     pub fn high(&self) -> Option<u64> {
         match self.form {
-            Form::Exact(n) | Form::About(n) | Form::FewerThan(n) | Form::AtMost(n) => {
-                Some(n.value)
-            }
+            Form::Exact(n) | Form::About(n) | Form::FewerThan(n) | Form::AtMost(n) => Some(n.value),
             Form::MoreThan(_) | Form::AtLeast(_) => None,
             Form::Range(_, b) => Some(b.value),
         }
@@ -315,9 +315,16 @@ mod tests {
     fn number() -> impl Strategy<Value = Number> {
         (0u64..=u64::MAX, any::<bool>(), 0..4u32).prop_map(|(v, grouped, scale)| {
             // Mostly small numbers, as in real claims, but every width is covered.
-            let value = if scale < 3 { v % 10u64.pow(scale * 3 + 2) } else { v };
+            let value = if scale < 3 {
+                v % 10u64.pow(scale * 3 + 2)
+            } else {
+                v
+            };
             // Below 1,000 there is nothing to separate, so no grouping is written.
-            Number { value, grouped: grouped && value >= 1000 }
+            Number {
+                value,
+                grouped: grouped && value >= 1000,
+            }
         })
     }
 

@@ -397,7 +397,11 @@ fn parse_point(s: &str, whole: &str) -> Result<Point, DateError> {
     };
     let third = [Third::Early, Third::Mid, Third::Late]
         .into_iter()
-        .find_map(|t| rest.strip_prefix(t.word()).and_then(|r| r.strip_prefix(' ')).map(|r| (t, r)));
+        .find_map(|t| {
+            rest.strip_prefix(t.word())
+                .and_then(|r| r.strip_prefix(' '))
+                .map(|r| (t, r))
+        });
     let span = match third {
         Some((t, r)) => match parse_calendar(r, whole)? {
             Span::Month(y, m) => Span::Third(t, y, m),
@@ -495,9 +499,19 @@ mod tests {
             ("late 2024-02", "2024-02-21", "2024-02-29", false),
             ("about 2022-01-05", "2022-01-05", "2022-01-05", true),
             ("about late 2022-01", "2022-01-21", "2022-01-31", true),
-            ("2022-01-08/early 2022-02", "2022-01-08", "2022-02-10", false),
+            (
+                "2022-01-08/early 2022-02",
+                "2022-01-08",
+                "2022-02-10",
+                false,
+            ),
             ("2021/2022-01", "2021-01-01", "2022-01-31", false),
-            ("2022-01-08/about 2022-01-19", "2022-01-08", "2022-01-19", true),
+            (
+                "2022-01-08/about 2022-01-19",
+                "2022-01-08",
+                "2022-01-19",
+                true,
+            ),
         ];
         for (text, lo, hi, about) in cases {
             let date = d(text);
@@ -525,7 +539,11 @@ mod tests {
     fn calendar_is_checked() {
         assert!(matches!(
             "2022-02-29".parse::<ApproxDate>(),
-            Err(DateError::NoSuchDay { day: 29, days: 28, .. })
+            Err(DateError::NoSuchDay {
+                day: 29,
+                days: 28,
+                ..
+            })
         ));
         assert!("2024-02-29".parse::<ApproxDate>().is_ok());
         assert!("2000-02-29".parse::<ApproxDate>().is_ok());
@@ -575,10 +593,7 @@ mod tests {
             "2022-02/2022-01".parse::<ApproxDate>(),
             Err(DateError::Backwards(_))
         ));
-        assert!(matches!(
-            "2022-01-10/early 2022-01".parse::<ApproxDate>(),
-            Ok(_)
-        ));
+        assert!("2022-01-10/early 2022-01".parse::<ApproxDate>().is_ok());
         assert!(matches!(
             "2022-01-11/early 2022-01".parse::<ApproxDate>(),
             Err(DateError::Backwards(_))
@@ -642,8 +657,7 @@ mod tests {
                 other => other,
             })
             .prop_map(|(a, b)| Shape::Interval(a, b));
-        prop_oneof![point().prop_map(Shape::Point), interval]
-            .prop_map(|shape| ApproxDate { shape })
+        prop_oneof![point().prop_map(Shape::Point), interval].prop_map(|shape| ApproxDate { shape })
     }
 
     proptest! {

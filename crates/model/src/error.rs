@@ -71,6 +71,14 @@ impl FieldErrors {
     }
 }
 
+impl IntoIterator for FieldErrors {
+    type Item = FieldError;
+    type IntoIter = std::vec::IntoIter<FieldError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 impl<'a> IntoIterator for &'a FieldErrors {
     type Item = &'a FieldError;
     type IntoIter = std::slice::Iter<'a, FieldError>;

@@ -102,15 +102,19 @@ impl Conv for LanguageTag {
             return Err(wrong(self.expects(), v));
         };
         let mut parts = s.split('-');
-        let lang_ok = parts
-            .next()
-            .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-        let rest_ok =
-            parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let lang_ok = parts.next().is_some_and(|p| {
+            (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic())
+        });
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
         if lang_ok && rest_ok {
             Ok(s.clone())
         } else {
-            Err(format!("{} is not a language tag; expected {}", quote(s), self.expects()))
+            Err(format!(
+                "{} is not a language tag; expected {}",
+                quote(s),
+                self.expects()
+            ))
         }
     }
 }
@@ -126,7 +130,11 @@ impl Conv for OneOf {
     fn conv(&self, v: &Value) -> Result<String, String> {
         match v {
             Value::String(s) if self.0.contains(&s.as_str()) => Ok(s.clone()),
-            Value::String(s) => Err(format!("unknown value {}; expected {}", quote(s), self.expects())),
+            Value::String(s) => Err(format!(
+                "unknown value {}; expected {}",
+                quote(s),
+                self.expects()
+            )),
             _ => Err(wrong(self.expects(), v)),
         }
     }
@@ -147,7 +155,8 @@ pub(crate) struct Date;
 impl Conv for Date {
     type Out = ApproxDate;
     fn expects(&self) -> String {
-        "a date such as \"2022-01-05\", \"2022-01\", \"early 2022-02\" or \"2022-01-08/..\"".to_owned()
+        "a date such as \"2022-01-05\", \"2022-01\", \"early 2022-02\" or \"2022-01-08/..\""
+            .to_owned()
     }
     fn conv(&self, v: &Value) -> Result<ApproxDate, String> {
         match v {
@@ -168,7 +177,9 @@ impl Conv for Count {
     }
     fn conv(&self, v: &Value) -> Result<CountRange, String> {
         match v {
-            Value::String(s) => s.parse().map_err(|e: crate::count::CountError| e.to_string()),
+            Value::String(s) => s
+                .parse()
+                .map_err(|e: crate::count::CountError| e.to_string()),
             Value::Number(n) => Err(format!(
                 "expected a count as a string; write \"{n}\" in quotes (counts may also be \"about {n}\", \"more than {n}\", …)"
             )),
@@ -186,7 +197,11 @@ impl Conv for Term {
     fn conv(&self, v: &Value) -> Result<String, String> {
         match v {
             Value::String(s) if self.0.contains(s) => Ok(s.clone()),
-            Value::String(s) => Err(format!("unknown term {}; expected {}", quote(s), self.expects())),
+            Value::String(s) => Err(format!(
+                "unknown term {}; expected {}",
+                quote(s),
+                self.expects()
+            )),
             _ => Err(wrong(self.expects(), v)),
         }
     }
@@ -257,7 +272,9 @@ pub fn is_valid_ref(s: &str) -> bool {
         .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     first_ok
         && s.len() <= 64
-        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        && bytes.all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
         && parse_uuid(s).is_none()
 }
 
@@ -269,7 +286,8 @@ pub(crate) fn parse_uuid(s: &str) -> Option<uuid::Uuid> {
     uuid::Uuid::try_parse(s).ok()
 }
 
-const REF_RULE: &str = "a ref is 1–64 characters of a-z, 0-9, \".\", \"_\", \"-\", starting with a letter or digit";
+const REF_RULE: &str =
+    "a ref is 1–64 characters of a-z, 0-9, \".\", \"_\", \"-\", starting with a letter or digit";
 
 /// The record's own `ref`.
 pub(crate) struct RefName;
@@ -307,9 +325,16 @@ impl Conv for Id {
             return Err(wrong(self.expects(), v));
         };
         match parse_uuid(s) {
-            Some(u) if u.is_nil() => Err("the nil UUID cannot identify a record; leave \"id\" out to have one minted".to_owned()),
+            Some(u) if u.is_nil() => Err(
+                "the nil UUID cannot identify a record; leave \"id\" out to have one minted"
+                    .to_owned(),
+            ),
             Some(u) => Ok(u),
-            None => Err(format!("{} is not a UUID; expected {}", quote(s), self.expects())),
+            None => Err(format!(
+                "{} is not a UUID; expected {}",
+                quote(s),
+                self.expects()
+            )),
         }
     }
 }
@@ -320,7 +345,10 @@ impl Conv for Target {
     type Out = String;
     fn expects(&self) -> String {
         match self.0 {
-            Some(k) => format!("a reference to {} (its ref, e.g. \"almaty\", or its UUID)", k.with_article()),
+            Some(k) => format!(
+                "a reference to {} (its ref, e.g. \"almaty\", or its UUID)",
+                k.with_article()
+            ),
             None => "a reference to a record (its ref, e.g. \"almaty\", or its UUID)".to_owned(),
         }
     }
@@ -443,7 +471,12 @@ impl<'a, 'e> Fields<'a, 'e> {
 
     /// The items of a list field with their paths (`key[i]`). Reports a
     /// non-list, and an absent or empty list when `required`.
-    pub(crate) fn items(&mut self, key: &str, required: bool, item: &str) -> Vec<(String, &'a Value)> {
+    pub(crate) fn items(
+        &mut self,
+        key: &str,
+        required: bool,
+        item: &str,
+    ) -> Vec<(String, &'a Value)> {
         let Some(v) = self.get(key) else {
             if required {
                 self.missing(key, format!("a list of {item} with at least one entry"));
@@ -453,7 +486,7 @@ impl<'a, 'e> Fields<'a, 'e> {
         let Value::Array(items) = v else {
             self.error(
                 key,
-                format!("expected a list of {item}, e.g. [\"…\"], got {}", describe(v)),
+                format!("expected a list of {item}, got {}", describe(v)),
             );
             return Vec::new();
         };
@@ -498,7 +531,10 @@ impl<'a, 'e> Fields<'a, 'e> {
         let mut out = Vec::new();
         for (path, v) in self.items(key, required, &format!("objects ({item_what})")) {
             let Value::Object(map) = v else {
-                self.error_at(path, format!("expected an object ({item_what}), got {}", describe(v)));
+                self.error_at(
+                    path,
+                    format!("expected an object ({item_what}), got {}", describe(v)),
+                );
                 continue;
             };
             let mut nested = Fields::new(map, format!("{path}."), item_what, self.errors);

@@ -185,7 +185,10 @@ mod tests {
             assert_eq!(k.plural().parse::<Kind>(), Ok(k));
         }
         let err = "persone".parse::<Kind>().unwrap_err().to_string();
-        assert!(err.contains("\"persone\"") && err.contains("relationship"), "{err}");
+        assert!(
+            err.contains("\"persone\"") && err.contains("relationship"),
+            "{err}"
+        );
     }
 
     #[test]

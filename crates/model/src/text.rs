@@ -236,7 +236,11 @@ mod tests {
 
     #[test]
     fn json_round_trips() {
-        for v in [json!("x"), json!({"en": "a", "kk": "ә"}), json!({"ru": "б"})] {
+        for v in [
+            json!("x"),
+            json!({"en": "a", "kk": "ә"}),
+            json!({"ru": "б"}),
+        ] {
             assert_eq!(t(v.clone()).to_json(), v);
         }
     }

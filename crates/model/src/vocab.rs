@@ -187,7 +187,12 @@ mod tests {
         for v in all() {
             let mut seen = BTreeSet::new();
             for t in &v.terms {
-                assert!(seen.insert(t.id.as_str()), "{}: duplicate id {}", v.name, t.id);
+                assert!(
+                    seen.insert(t.id.as_str()),
+                    "{}: duplicate id {}",
+                    v.name,
+                    t.id
+                );
                 assert!(
                     !t.id.is_empty()
                         && t.id
@@ -204,7 +209,13 @@ mod tests {
                         v.name,
                         t.id
                     );
-                    assert_eq!(label.trim(), label, "{}: {} {lang} label has stray spaces", v.name, t.id);
+                    assert_eq!(
+                        label.trim(),
+                        label,
+                        "{}: {} {lang} label has stray spaces",
+                        v.name,
+                        t.id
+                    );
                 }
             }
         }
@@ -219,9 +230,27 @@ mod tests {
         let latin = |s: &str| s.chars().any(|c| c.is_ascii_alphabetic());
         for v in all() {
             for t in &v.terms {
-                assert!(latin(&t.en) && !cyrillic(&t.en), "{}: {} en {:?}", v.name, t.id, t.en);
-                assert!(cyrillic(&t.ru) && !latin(&t.ru), "{}: {} ru {:?}", v.name, t.id, t.ru);
-                assert!(cyrillic(&t.kk) && !latin(&t.kk), "{}: {} kk {:?}", v.name, t.id, t.kk);
+                assert!(
+                    latin(&t.en) && !cyrillic(&t.en),
+                    "{}: {} en {:?}",
+                    v.name,
+                    t.id,
+                    t.en
+                );
+                assert!(
+                    cyrillic(&t.ru) && !latin(&t.ru),
+                    "{}: {} ru {:?}",
+                    v.name,
+                    t.id,
+                    t.ru
+                );
+                assert!(
+                    cyrillic(&t.kk) && !latin(&t.kk),
+                    "{}: {} kk {:?}",
+                    v.name,
+                    t.id,
+                    t.kk
+                );
                 // Letters that exist only in Kazakh must not leak into Russian.
                 assert!(
                     !t.ru.chars().any(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c)),
@@ -239,10 +268,22 @@ mod tests {
         // The term lists of docs/record-format.md, which other crates and the
         // demo data rely on.
         let expect = [
-            (ACT_TYPES, "killing injury torture ill_treatment arbitrary_arrest detention enforced_disappearance surveillance obstruction_of_journalist threat fine unfair_trial forced_confession denial_of_medical_care property_destruction"),
-            (SOURCE_KINDS, "testimony media_report official_statement official_document confidential_document list court_record ngo_report social_media photo_series"),
-            (PROCEEDING_STATUSES, "filed opened under_investigation refused not_pursued closed closed_lack_of_evidence materials_classified suspended charged trial convicted acquitted sentence_suspended fined amnestied released no_one_prosecuted pending"),
-            (METRICS, "killed injured detained tortured arrested charged convicted amnestied shot missing crowd_size alleged_attackers injured_security_forces vehicles_damaged complaints_filed cases_closed other died_in_custody tortured_to_death killed_by_excessive_force severely_injured participants troops_deployed economic_loss_usd items_stolen cases_opened cases_under_investigation criminally_prosecuted documented_cases killed_with_alcohol_traces killed_found_with_weapon administrative_fine_kzt injured_or_victims"),
+            (
+                ACT_TYPES,
+                "killing injury torture ill_treatment arbitrary_arrest detention enforced_disappearance surveillance obstruction_of_journalist threat fine unfair_trial forced_confession denial_of_medical_care property_destruction",
+            ),
+            (
+                SOURCE_KINDS,
+                "testimony media_report official_statement official_document confidential_document list court_record ngo_report social_media photo_series",
+            ),
+            (
+                PROCEEDING_STATUSES,
+                "filed opened under_investigation refused not_pursued closed closed_lack_of_evidence materials_classified suspended charged trial convicted acquitted sentence_suspended fined amnestied released no_one_prosecuted pending",
+            ),
+            (
+                METRICS,
+                "killed injured detained tortured arrested charged convicted amnestied shot missing crowd_size alleged_attackers injured_security_forces vehicles_damaged complaints_filed cases_closed other died_in_custody tortured_to_death killed_by_excessive_force severely_injured participants troops_deployed economic_loss_usd items_stolen cases_opened cases_under_investigation criminally_prosecuted documented_cases killed_with_alcohol_traces killed_found_with_weapon administrative_fine_kzt injured_or_victims",
+            ),
             (CLAIM_TYPES, "count fact"),
         ];
         for (name, ids) in expect {
@@ -251,8 +292,14 @@ mod tests {
                 assert!(v.contains(id), "{name} lacks {id}");
             }
         }
-        assert_eq!(named(MEANS).label("rubber_bullet", "kk"), Some("Резеңке оқ"));
-        assert_eq!(named(MEANS).label("rubber_bullet", "de"), Some("Rubber bullet"));
+        assert_eq!(
+            named(MEANS).label("rubber_bullet", "kk"),
+            Some("Резеңке оқ")
+        );
+        assert_eq!(
+            named(MEANS).label("rubber_bullet", "de"),
+            Some("Rubber bullet")
+        );
         assert_eq!(named(MEANS).label("rubber", "en"), None);
     }
 }

@@ -31,12 +31,19 @@ fn person(i: u64, source: &str) -> Value {
 
 fn row(name: &str, n: u64, took: Duration, unit: &str) {
     let secs = took.as_secs_f64();
-    let rate = if secs > 0.0 { n as f64 / secs } else { f64::INFINITY };
+    let rate = if secs > 0.0 {
+        n as f64 / secs
+    } else {
+        f64::INFINITY
+    };
     println!("| {name:<46} | {n:>9} | {secs:>9.3} s | {rate:>12.0} {unit}/s |");
 }
 
 fn main() {
-    let total: u64 = std::env::var("QANTAR_BENCH_ENTRIES").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
+    let total: u64 = std::env::var("QANTAR_BENCH_ENTRIES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
     let signer = NoteSigner::from_seed("qantar-bench", [7u8; 32]).unwrap();
     let verifier = signer.verifier();
@@ -48,17 +55,28 @@ fn main() {
     store.append(src, &st, &signer, ORIGIN).unwrap();
     let src_id = store.lookup("src").unwrap().unwrap().id;
 
-    println!("| operation                                      |   entries |      time |         rate |");
-    println!("|------------------------------------------------|----------:|----------:|-------------:|");
+    println!(
+        "| operation                                      |   entries |      time |         rate |"
+    );
+    println!(
+        "|------------------------------------------------|----------:|----------:|-------------:|"
+    );
 
     // One entry per transaction (each with its checkpoint and fsync).
     let n1 = 2_000u64;
     let t = Instant::now();
     for i in 0..n1 {
-        let d = store.prepare_records(&[person(i, &src_id)], &mut uuid::Uuid::now_v7).unwrap();
+        let d = store
+            .prepare_records(&[person(i, &src_id)], &mut uuid::Uuid::now_v7)
+            .unwrap();
         store.append(d, &st, &signer, ORIGIN).unwrap();
     }
-    row("append, one per transaction (check + commit)", n1, t.elapsed(), "entries");
+    row(
+        "append, one per transaction (check + commit)",
+        n1,
+        t.elapsed(),
+        "entries",
+    );
 
     // Batched: check + append in batches of 10,000 until `total`.
     let batch = 10_000u64;
@@ -70,7 +88,9 @@ fn main() {
         let n = batch.min(total - done);
         let inputs: Vec<Value> = (done..done + n).map(|i| person(i, &src_id)).collect();
         let t = Instant::now();
-        let drafts: Vec<Draft> = store.prepare_records(&inputs, &mut uuid::Uuid::now_v7).unwrap();
+        let drafts: Vec<Draft> = store
+            .prepare_records(&inputs, &mut uuid::Uuid::now_v7)
+            .unwrap();
         check += t.elapsed();
         let t = Instant::now();
         store.append(drafts, &st, &signer, ORIGIN).unwrap();
@@ -78,17 +98,36 @@ fn main() {
         done += n;
     }
     let appended = total.saturating_sub(n1 + 1);
-    row("append, batches of 10,000 (check + commit)", appended, start_all.elapsed(), "entries");
-    row("  of which: commit only (ledger+projection)", appended, append, "entries");
-    row("  of which: check only (model + references)", appended, check, "entries");
+    row(
+        "append, batches of 10,000 (check + commit)",
+        appended,
+        start_all.elapsed(),
+        "entries",
+    );
+    row(
+        "  of which: commit only (ledger+projection)",
+        appended,
+        append,
+        "entries",
+    );
+    row(
+        "  of which: check only (model + references)",
+        appended,
+        check,
+        "entries",
+    );
 
     let size = store.size().unwrap();
     let t = Instant::now();
-    let report = store.verify(&verifier, ORIGIN, false, &mut |_, _, _| {}).unwrap();
+    let report = store
+        .verify(&verifier, ORIGIN, false, &mut |_, _, _| {})
+        .unwrap();
     row("verify", size, t.elapsed(), "entries");
     assert!(report.ok, "{report:?}");
     let t = Instant::now();
-    let report = store.verify(&verifier, ORIGIN, true, &mut |_, _, _| {}).unwrap();
+    let report = store
+        .verify(&verifier, ORIGIN, true, &mut |_, _, _| {})
+        .unwrap();
     row("verify --full", size, t.elapsed(), "entries");
     assert!(report.ok, "{report:?}");
     let t = Instant::now();
@@ -108,7 +147,11 @@ fn main() {
         verify_inclusion(&leaf, index, size, &proof, &root).unwrap();
     }
     times.sort();
-    println!("| {:<46} | {size:>9} | {:>9.3} ms | (median of 201) |", "inclusion proof", times[100].as_secs_f64() * 1e3);
+    println!(
+        "| {:<46} | {size:>9} | {:>9.3} ms | (median of 201) |",
+        "inclusion proof",
+        times[100].as_secs_f64() * 1e3
+    );
     let mut times = Vec::new();
     for k in 1..202u64 {
         let old = (k * 4_999) % size + 1;
@@ -120,7 +163,16 @@ fn main() {
         verify_consistency(old, size, &proof, &old_root, &root).unwrap();
     }
     times.sort();
-    println!("| {:<46} | {size:>9} | {:>9.3} ms | (median of 201) |", "consistency proof", times[100].as_secs_f64() * 1e3);
-    let bytes = std::fs::metadata(dir.path().join("bench.sqlite")).map(|m| m.len()).unwrap_or(0);
-    println!("\ndatabase: {:.1} MiB for {size} entries", bytes as f64 / 1048576.0);
+    println!(
+        "| {:<46} | {size:>9} | {:>9.3} ms | (median of 201) |",
+        "consistency proof",
+        times[100].as_secs_f64() * 1e3
+    );
+    let bytes = std::fs::metadata(dir.path().join("bench.sqlite"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!(
+        "\ndatabase: {:.1} MiB for {size} entries",
+        bytes as f64 / 1048576.0
+    );
 }

@@ -71,8 +71,20 @@ pub(crate) fn apply(conn: &Connection, entry: &Entry) -> Result<(), StoreError> 
             record.kind().as_str()
         )));
     }
-    let index = record.index();
-    let data = body.to_string();
+    let mut index = record.index();
+    // An act is known by what happened to whom: name the victim, not its UUID.
+    if let qantar_model::Body::Act(act) = &record.body {
+        let victim: Option<String> = conn
+            .prepare_cached("SELECT label FROM records WHERE id = ?1")?
+            .query_row([act.victim.as_str()], |r| r.get(0))
+            .optional()?;
+        if let (Some(victim), Some(t)) = (victim, &index.act_type) {
+            index.label = format!("{}: {victim}", t.replace('_', " "));
+        }
+    }
+    // Re-rendered by the model so the column does not depend on the key order
+    // of the payload (live drafts and canonical bytes order keys differently).
+    let data = record.to_json().to_string();
     let date_lo = index.date_earliest.map(|d| d.to_string());
     let date_hi = index.date_latest.map(|d| d.to_string());
     let seq = entry.seq as i64;

@@ -52,8 +52,18 @@ impl Archive {
     /// Create a new archive in `dir` (which must be absent or empty).
     /// `seed` is 32 random bytes for the signing key; the caller draws them so
     /// this crate stays free of randomness.
-    pub fn init(dir: &Path, name: &str, seed: [u8; 32], archive_id: &str, stamp: &Stamp) -> Result<Archive, StoreError> {
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || name.is_empty() {
+    pub fn init(
+        dir: &Path,
+        name: &str,
+        seed: [u8; 32],
+        archive_id: &str,
+        stamp: &Stamp,
+    ) -> Result<Archive, StoreError> {
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || name.is_empty()
+        {
             return Err(crate::InputErrors::one(
                 "name",
                 "use letters, digits, '-' and '_' only (it becomes part of the checkpoint origin)",
@@ -78,8 +88,11 @@ impl Archive {
         let signer = NoteSigner::from_seed(&format!("qantar-{name}"), seed)
             .map_err(|e| StoreError::Archive(format!("cannot make the signing key: {e}")))?;
         write_private(&dir.join(KEY_FILE), &signer.to_private_text())?;
-        fs::write(dir.join(PUBLIC_KEY_FILE), format!("{}\n", signer.verifier().to_text()))
-            .map_err(io(&dir.join(PUBLIC_KEY_FILE)))?;
+        fs::write(
+            dir.join(PUBLIC_KEY_FILE),
+            format!("{}\n", signer.verifier().to_text()),
+        )
+        .map_err(io(&dir.join(PUBLIC_KEY_FILE)))?;
         let text = toml::to_string(&config).map_err(|e| StoreError::Archive(e.to_string()))?;
         fs::write(
             dir.join(CONFIG_FILE),
@@ -120,8 +133,9 @@ impl Archive {
                 io(&config_path)(e)
             }
         })?;
-        let config: ArchiveConfig = toml::from_str(&text)
-            .map_err(|e| StoreError::Archive(format!("{} is damaged: {e}", config_path.display())))?;
+        let config: ArchiveConfig = toml::from_str(&text).map_err(|e| {
+            StoreError::Archive(format!("{} is damaged: {e}", config_path.display()))
+        })?;
         let key_path = dir.join(KEY_FILE);
         let key_text = fs::read_to_string(&key_path).map_err(io(&key_path))?;
         let signer = NoteSigner::parse(key_text.trim()).map_err(|e| {
@@ -153,13 +167,19 @@ impl Archive {
     }
 
     /// Append drafts in one transaction, with a signed checkpoint.
-    pub fn append(&mut self, drafts: Vec<crate::Draft>, stamp: &Stamp) -> Result<Receipt, StoreError> {
-        self.store.append(drafts, stamp, &self.signer, &self.config.origin)
+    pub fn append(
+        &mut self,
+        drafts: Vec<crate::Draft>,
+        stamp: &Stamp,
+    ) -> Result<Receipt, StoreError> {
+        self.store
+            .append(drafts, stamp, &self.signer, &self.config.origin)
     }
 
     /// Sign a checkpoint of the current tree (or return the current one).
     pub fn checkpoint(&mut self) -> Result<(u64, String), StoreError> {
-        self.store.sign_checkpoint(&self.signer, &self.config.origin)
+        self.store
+            .sign_checkpoint(&self.signer, &self.config.origin)
     }
 }
 
@@ -173,7 +193,8 @@ fn write_private(path: &Path, text: &str) -> Result<(), StoreError> {
         .mode(0o600)
         .open(path)
         .map_err(io(path))?;
-    f.write_all(format!("{text}\n").as_bytes()).map_err(io(path))?;
+    f.write_all(format!("{text}\n").as_bytes())
+        .map_err(io(path))?;
     f.sync_all().map_err(io(path))
 }
 

@@ -77,9 +77,15 @@ pub struct Known {
 impl Store {
     /// Find a record by UUID or ref.
     pub fn lookup(&self, target: &str) -> Result<Option<Known>, StoreError> {
-        let column = if Uuid::parse_str(target).is_ok() { "id" } else { "ref" };
+        let column = if Uuid::parse_str(target).is_ok() {
+            "id"
+        } else {
+            "ref"
+        };
         let key = if column == "id" {
-            Uuid::parse_str(target).map(|u| u.to_string()).unwrap_or_default()
+            Uuid::parse_str(target)
+                .map(|u| u.to_string())
+                .unwrap_or_default()
         } else {
             target.to_string()
         };
@@ -151,7 +157,11 @@ impl Store {
                     if batch.contains_key(&id) {
                         clash("id", &id, "is used twice in this input");
                     } else if self.lookup(&id)?.is_some() {
-                        clash("id", &id, "is already a record in this archive; use `qantar amend` to change it");
+                        clash(
+                            "id",
+                            &id,
+                            "is already a record in this archive; use `qantar amend` to change it",
+                        );
                     }
                     if let Some(rf) = &r.r#ref {
                         if batch.contains_key(rf) {
@@ -160,7 +170,10 @@ impl Store {
                             clash(
                                 "ref",
                                 rf,
-                                &format!("already names record {}; choose another ref or amend that record", k.id),
+                                &format!(
+                                    "already names record {}; choose another ref or amend that record",
+                                    k.id
+                                ),
                             );
                         }
                         batch.insert(rf.clone(), known.clone());
@@ -178,13 +191,13 @@ impl Store {
         for (i, (v, record)) in inputs.iter().zip(parsed).enumerate() {
             let Some(mut record) = record else { continue };
             let mut lookup_error = None;
-            let resolved = record.resolve_references(&mut |reference: &Reference| {
-                match self.resolve_target(reference, &batch) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        lookup_error.get_or_insert(e);
-                        Err("the archive could not be read".into())
-                    }
+            let resolved = record.resolve_references(&mut |reference: &Reference| match self
+                .resolve_target(reference, &batch)
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    lookup_error.get_or_insert(e);
+                    Err("the archive could not be read".into())
                 }
             });
             if let Some(e) = lookup_error {
@@ -231,7 +244,9 @@ impl Store {
             None => Err(format!(
                 "no record {target:?} in this archive or this input (check the ref, or add that record first)"
             )),
-            Some(k) if k.retracted => Err(format!("record {target:?} was retracted and cannot be referenced")),
+            Some(k) if k.retracted => Err(format!(
+                "record {target:?} was retracted and cannot be referenced"
+            )),
             Some(k) => match reference.expected {
                 Some(expected) if expected != k.kind => Err(format!(
                     "{target:?} is a {}, but this field needs a {}",
@@ -244,7 +259,11 @@ impl Store {
     }
 
     /// Does following `parent` links from this record come back to it?
-    fn cycle(&self, record: &Record, batch: &HashMap<String, Known>) -> Result<Option<String>, StoreError> {
+    fn cycle(
+        &self,
+        record: &Record,
+        batch: &HashMap<String, Known>,
+    ) -> Result<Option<String>, StoreError> {
         let me = record.id.to_string();
         let mut current = record.parent().map(str::to_string);
         let mut steps = 0;
@@ -255,7 +274,9 @@ impl Store {
             };
             let Some(known) = known else { break };
             if known.id == me {
-                return Ok(Some("this parent would make the record its own ancestor".into()));
+                return Ok(Some(
+                    "this parent would make the record its own ancestor".into(),
+                ));
             }
             steps += 1;
             if steps > 10_000 {
@@ -269,25 +290,44 @@ impl Store {
     /// Check a correction and turn it into a draft (`<kind>.amended`). `patch`
     /// is a JSON merge patch (RFC 7386) over the record's current JSON: keys
     /// set to `null` are removed. The kind and id cannot change.
-    pub fn prepare_amend(&self, target: &str, patch: &Value, reason: Option<&str>) -> Result<Draft, StoreError> {
-        let current = self.get(target)?.ok_or_else(|| StoreError::NotFound(target.to_string()))?;
+    pub fn prepare_amend(
+        &self,
+        target: &str,
+        patch: &Value,
+        reason: Option<&str>,
+    ) -> Result<Draft, StoreError> {
+        let current = self
+            .get(target)?
+            .ok_or_else(|| StoreError::NotFound(target.to_string()))?;
         if current.retracted {
-            return Err(InputErrors::one("id", format!("record {target:?} was retracted; it cannot be amended")).into());
+            return Err(InputErrors::one(
+                "id",
+                format!("record {target:?} was retracted; it cannot be amended"),
+            )
+            .into());
         }
         let Value::Object(patch_map) = patch else {
-            return Err(InputErrors::one("patch", "must be a JSON object of the fields to change").into());
+            return Err(
+                InputErrors::one("patch", "must be a JSON object of the fields to change").into(),
+            );
         };
         for key in ["id", "kind"] {
             if let Some(v) = patch_map.get(key)
                 && v != &current.data[key]
             {
-                return Err(InputErrors::one(key, format!("the {key} of a record cannot change")).into());
+                return Err(
+                    InputErrors::one(key, format!("the {key} of a record cannot change")).into(),
+                );
             }
         }
         let mut next = current.data.clone();
         merge_patch(&mut next, patch);
         if next == current.data {
-            return Err(InputErrors::one("patch", "changes nothing: the record already has these values").into());
+            return Err(InputErrors::one(
+                "patch",
+                "changes nothing: the record already has these values",
+            )
+            .into());
         }
         let mut record = Record::from_json(&next, &mut || Uuid::nil())
             .map_err(|e| StoreError::Input(InputErrors(InputErrors::from_fields(None, e))))?;
@@ -296,7 +336,9 @@ impl Store {
             && current.r#ref.as_deref() != Some(rf.as_str())
             && let Some(k) = self.lookup(rf)?
         {
-            return Err(InputErrors::one("ref", format!("{rf:?} already names record {}", k.id)).into());
+            return Err(
+                InputErrors::one("ref", format!("{rf:?} already names record {}", k.id)).into(),
+            );
         }
         batch.insert(
             current.id.clone(),
@@ -308,13 +350,13 @@ impl Store {
             },
         );
         let mut lookup_error = None;
-        let resolved = record.resolve_references(&mut |reference: &Reference| {
-            match self.resolve_target(reference, &batch) {
-                Ok(r) => r,
-                Err(e) => {
-                    lookup_error.get_or_insert(e);
-                    Err("the archive could not be read".into())
-                }
+        let resolved = record.resolve_references(&mut |reference: &Reference| match self
+            .resolve_target(reference, &batch)
+        {
+            Ok(r) => r,
+            Err(e) => {
+                lookup_error.get_or_insert(e);
+                Err("the archive could not be read".into())
             }
         });
         if let Some(e) = lookup_error {
@@ -337,11 +379,19 @@ impl Store {
     pub fn prepare_retract(&self, target: &str, reason: &str) -> Result<Draft, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(InputErrors::one("reason", "say why the record is withdrawn (--reason \"…\")").into());
+            return Err(InputErrors::one(
+                "reason",
+                "say why the record is withdrawn (--reason \"…\")",
+            )
+            .into());
         }
-        let known = self.lookup(target)?.ok_or_else(|| StoreError::NotFound(target.to_string()))?;
+        let known = self
+            .lookup(target)?
+            .ok_or_else(|| StoreError::NotFound(target.to_string()))?;
         if known.retracted {
-            return Err(InputErrors::one("id", format!("record {target:?} is already retracted")).into());
+            return Err(
+                InputErrors::one("id", format!("record {target:?} is already retracted")).into(),
+            );
         }
         let confidentiality: String = self.connection().query_row(
             "SELECT confidentiality FROM records WHERE id = ?1",

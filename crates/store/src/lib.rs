@@ -41,7 +41,7 @@ pub use verify::{Problem, VerifyReport};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The user's input was refused; nothing was written.
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] InputErrors),
     #[error("no record {0:?} in this archive (check the id or ref with `qantar list`)")]
     NotFound(String),
@@ -64,7 +64,10 @@ pub enum StoreError {
 impl StoreError {
     /// True when the fault is the caller's input (exit code 2), not the archive.
     pub fn is_input(&self) -> bool {
-        matches!(self, StoreError::Input(_) | StoreError::NotFound(_) | StoreError::Proof(_))
+        matches!(
+            self,
+            StoreError::Input(_) | StoreError::NotFound(_) | StoreError::Proof(_)
+        )
     }
 }
 
@@ -145,11 +148,18 @@ impl Store {
         let conn = Connection::open(path)?;
         configure(&conn)?;
         let version: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
             .optional()
-            .map_err(|e| StoreError::Archive(format!("{} is not a qantar archive database: {e}", path.display())))?;
+            .map_err(|e| {
+                StoreError::Archive(format!(
+                    "{} is not a qantar archive database: {e}",
+                    path.display()
+                ))
+            })?;
         match version.and_then(|v| v.parse::<i64>().ok()) {
             Some(v) if v == schema::SCHEMA_VERSION => {}
             Some(v) if v > schema::SCHEMA_VERSION => {
@@ -194,9 +204,9 @@ impl Store {
 
     /// Number of entries in the ledger.
     pub fn size(&self) -> Result<u64, StoreError> {
-        let n: Option<i64> = self
-            .conn
-            .query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0))?;
+        let n: Option<i64> =
+            self.conn
+                .query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0))?;
         Ok(n.map(|n| n as u64 + 1).unwrap_or(0))
     }
 
@@ -204,9 +214,11 @@ impl Store {
     pub fn entry(&self, seq: u64) -> Result<Entry, StoreError> {
         let bytes: Vec<u8> = self
             .conn
-            .query_row("SELECT bytes FROM ledger_entries WHERE seq = ?1", [seq as i64], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT bytes FROM ledger_entries WHERE seq = ?1",
+                [seq as i64],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("entry {seq}")))?;
         Entry::from_canonical_bytes(&bytes).map_err(|e| StoreError::Corrupt {
@@ -236,13 +248,18 @@ impl Store {
     ) -> Result<Receipt, StoreError> {
         // IMMEDIATE takes the write lock before we read the tree size, so two
         // processes appending at once are serialised, never interleaved.
-        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
         let mut frontier = load_frontier(&tx, self.frontier.as_ref())?;
         let first_seq = frontier.size();
         {
-            let mut put_entry = tx.prepare_cached("INSERT INTO ledger_entries (seq, bytes) VALUES (?1, ?2)")?;
-            let mut put_node =
-                tx.prepare_cached("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
+            let mut put_entry =
+                tx.prepare_cached("INSERT INTO ledger_entries (seq, bytes) VALUES (?1, ?2)")?;
+            let mut put_node = tx.prepare_cached(
+                "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
+            )?;
             for draft in drafts {
                 let entry = Entry {
                     seq: frontier.size(),
@@ -253,6 +270,9 @@ impl Store {
                     confidentiality: draft.confidentiality,
                     payload: draft.payload,
                 };
+                entry.validate().map_err(|e| {
+                    StoreError::Archive(format!("refusing to write a malformed entry: {e}"))
+                })?;
                 let bytes = entry.canonical_bytes();
                 put_entry.execute(params![entry.seq as i64, bytes])?;
                 let mut node_err = None;
@@ -310,9 +330,11 @@ impl Store {
     pub fn checkpoint_at(&self, size: u64) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT note FROM checkpoints WHERE tree_size = ?1", [size as i64], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT note FROM checkpoints WHERE tree_size = ?1",
+                [size as i64],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -324,7 +346,11 @@ impl Store {
     }
 
     /// Sign a checkpoint of the current tree if the newest one is older.
-    pub fn sign_checkpoint(&mut self, signer: &NoteSigner, origin: &str) -> Result<(u64, String), StoreError> {
+    pub fn sign_checkpoint(
+        &mut self,
+        signer: &NoteSigner,
+        origin: &str,
+    ) -> Result<(u64, String), StoreError> {
         let size = self.size()?;
         if let Some(note) = self.checkpoint_at(size)? {
             return Ok((size, note));
@@ -348,7 +374,8 @@ impl Store {
 
     /// Audit path for entry `index` in the tree of `size` entries.
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, StoreError> {
-        qantar_ledger::inclusion_proof(index, size, &mut |l, i| self.node(l, i)).map_err(proof_error)
+        qantar_ledger::inclusion_proof(index, size, &mut |l, i| self.node(l, i))
+            .map_err(proof_error)
     }
 
     /// Proof that the tree of `old` entries is a prefix of the tree of `new`.
@@ -376,7 +403,8 @@ impl Store {
 /// The tree over the committed entries: the cached one if it is still
 /// current, otherwise restored from the stored perfect-subtree hashes.
 fn load_frontier(conn: &Connection, cached: Option<&Frontier>) -> Result<Frontier, StoreError> {
-    let size: Option<i64> = conn.query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0))?;
+    let size: Option<i64> =
+        conn.query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0))?;
     let size = size.map(|n| n as u64 + 1).unwrap_or(0);
     if let Some(f) = cached
         && f.size() == size
@@ -436,12 +464,15 @@ pub(crate) fn replay(
         if entry.seq != seq as u64 || seq as u64 != n {
             return Err(StoreError::Corrupt {
                 seq: Some(seq as u64),
-                what: format!("stored at position {seq} but expected entry {n}, which says it is {}", entry.seq),
+                what: format!(
+                    "stored at position {seq} but expected entry {n}, which says it is {}",
+                    entry.seq
+                ),
             });
         }
         apply::apply(target, &entry)?;
         n += 1;
-        if n % 4096 == 0 {
+        if n.is_multiple_of(4096) {
             progress(n, total);
         }
     }

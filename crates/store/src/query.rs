@@ -113,7 +113,7 @@ impl Store {
     pub fn list(&self, f: &Filter) -> Result<Vec<StoredRecord>, StoreError> {
         let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<SqlValue> = Vec::new();
-        let mut arg = |v: String, args: &mut Vec<SqlValue>| {
+        let arg = |v: String, args: &mut Vec<SqlValue>| {
             args.push(SqlValue::Text(v));
             format!("?{}", args.len())
         };
@@ -125,7 +125,12 @@ impl Store {
             let place = self
                 .lookup(p)?
                 .filter(|k| k.kind == Kind::Place)
-                .ok_or_else(|| StoreError::Input(crate::InputErrors::one("place", format!("no place {p:?} in this archive"))))?;
+                .ok_or_else(|| {
+                    StoreError::Input(crate::InputErrors::one(
+                        "place",
+                        format!("no place {p:?} in this archive"),
+                    ))
+                })?;
             let a = arg(place.id, &mut args);
             with = format!(
                 "WITH RECURSIVE within(id) AS (SELECT {a} UNION SELECT r.id FROM records r JOIN within w ON r.parent = w.id WHERE r.kind = 'place') "
@@ -170,7 +175,9 @@ impl Store {
 
     /// Every entry that touched a record, oldest first, with what each changed.
     pub fn history(&self, target: &str) -> Result<Vec<HistoryItem>, StoreError> {
-        let known = self.lookup(target)?.ok_or_else(|| StoreError::NotFound(target.to_string()))?;
+        let known = self
+            .lookup(target)?
+            .ok_or_else(|| StoreError::NotFound(target.to_string()))?;
         let seqs: Vec<i64> = self
             .connection()
             .prepare("SELECT seq FROM record_entries WHERE record = ?1 ORDER BY seq")?
@@ -181,11 +188,20 @@ impl Store {
         for seq in seqs {
             let e = self.entry(seq as u64)?;
             let (version, reason) = if e.kind == "record.retracted" {
-                (None, e.payload.get("reason").and_then(Value::as_str).map(str::to_string))
+                (
+                    None,
+                    e.payload
+                        .get("reason")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                )
             } else if e.kind.ends_with(".amended") {
                 (
                     e.payload.get("record").cloned(),
-                    e.payload.get("reason").and_then(Value::as_str).map(str::to_string),
+                    e.payload
+                        .get("reason")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                 )
             } else {
                 (Some(e.payload.clone()), None)
@@ -217,9 +233,9 @@ impl Store {
 
     /// Records that reference this one, with the field they reference it from.
     pub fn referenced_by(&self, id: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let mut stmt = self
-            .connection()
-            .prepare("SELECT from_id, field FROM record_links WHERE to_id = ?1 ORDER BY from_id, field")?;
+        let mut stmt = self.connection().prepare(
+            "SELECT from_id, field FROM record_links WHERE to_id = ?1 ORDER BY from_id, field",
+        )?;
         let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -235,14 +251,19 @@ impl Store {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let (kind, conf, retracted, n): (String, String, bool, i64) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let (kind, conf, retracted, n): (String, String, bool, i64) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
             if retracted {
                 s.retracted += n as u64;
                 continue;
             }
             s.records += n as u64;
             *s.by_kind.entry(kind.clone()).or_default() += n as u64;
-            *s.by_confidentiality.entry(kind).or_default().entry(conf).or_default() += n as u64;
+            *s.by_confidentiality
+                .entry(kind)
+                .or_default()
+                .entry(conf)
+                .or_default() += n as u64;
         }
         let mut stmt = conn.prepare(
             "SELECT act_type, COUNT(*) FROM records WHERE kind = 'act' AND retracted = 0 GROUP BY act_type",
@@ -250,7 +271,10 @@ impl Store {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let t: Option<String> = r.get(0)?;
-            s.acts_by_type.insert(t.unwrap_or_else(|| "unknown".into()), r.get::<_, i64>(1)? as u64);
+            s.acts_by_type.insert(
+                t.unwrap_or_else(|| "unknown".into()),
+                r.get::<_, i64>(1)? as u64,
+            );
         }
         // Roll each act's place up to the ancestor just below the top of the
         // hierarchy (the city or region), so sites count towards their city.
@@ -269,7 +293,9 @@ impl Store {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let label: Option<String> = r.get(0)?;
-            *s.acts_by_place.entry(label.unwrap_or_default()).or_default() += r.get::<_, i64>(1)? as u64;
+            *s.acts_by_place
+                .entry(label.unwrap_or_default())
+                .or_default() += r.get::<_, i64>(1)? as u64;
         }
         let unplaced: i64 = conn.query_row(
             "SELECT COUNT(*) FROM records WHERE kind = 'act' AND retracted = 0 AND place IS NULL",
@@ -277,12 +303,15 @@ impl Store {
             |r| r.get(0),
         )?;
         if unplaced > 0 {
-            s.acts_by_place.insert("(no place recorded)".into(), unplaced as u64);
+            s.acts_by_place
+                .insert("(no place recorded)".into(), unplaced as u64);
         }
         Ok(s)
     }
 }
 
 fn keys(v: &Value) -> Vec<String> {
-    v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+    v.as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
 }

@@ -68,7 +68,8 @@ impl Store {
         let mut checkpoint_count = 0u64;
         let mut latest = None;
         {
-            let mut stmt = conn.prepare("SELECT tree_size, root, note FROM checkpoints ORDER BY tree_size")?;
+            let mut stmt =
+                conn.prepare("SELECT tree_size, root, note FROM checkpoints ORDER BY tree_size")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 checkpoint_count += 1;
@@ -78,22 +79,37 @@ impl Store {
                 let opened = match open_note(&note, std::slice::from_ref(verifier)) {
                     Ok(o) => o,
                     Err(e) => {
-                        problem(None, format!("checkpoint of size {size}: the signature does not verify: {e}"));
+                        problem(
+                            None,
+                            format!(
+                                "checkpoint of size {size}: the signature does not verify: {e}"
+                            ),
+                        );
                         continue;
                     }
                 };
                 match Checkpoint::parse(&opened.text) {
-                    Ok(c) if c.size != size => {
-                        problem(None, format!("checkpoint stored as size {size} is signed for size {}", c.size))
-                    }
+                    Ok(c) if c.size != size => problem(
+                        None,
+                        format!(
+                            "checkpoint stored as size {size} is signed for size {}",
+                            c.size
+                        ),
+                    ),
                     Ok(c) if c.origin != origin => problem(
                         None,
-                        format!("checkpoint of size {size} is for log {:?}, not this archive ({origin:?})", c.origin),
+                        format!(
+                            "checkpoint of size {size} is for log {:?}, not this archive ({origin:?})",
+                            c.origin
+                        ),
                     ),
                     Ok(c) => {
                         wanted.insert(size, c.root);
                     }
-                    Err(e) => problem(None, format!("checkpoint of size {size} cannot be read: {e}")),
+                    Err(e) => problem(
+                        None,
+                        format!("checkpoint of size {size} cannot be read: {e}"),
+                    ),
                 }
             }
         }
@@ -106,35 +122,60 @@ impl Store {
         if let Some(root) = wanted.get(&0)
             && *root != frontier.root()
         {
-            problem(None, "the checkpoint of the empty log has a wrong root".into());
+            problem(
+                None,
+                "the checkpoint of the empty log has a wrong root".into(),
+            );
         }
         {
-            let mut stmt = conn.prepare("SELECT seq, bytes FROM ledger_entries ORDER BY seq")?;
+            // The stored leaf hash comes along only to say *which* entry
+            // changed; what decides PASS or FAIL is the signed roots.
+            let mut stmt = conn.prepare(
+                "SELECT e.seq, e.bytes, n.hash FROM ledger_entries e
+                   LEFT JOIN merkle_nodes n ON n.level = 0 AND n.idx = e.seq ORDER BY e.seq",
+            )?;
             let mut rows = stmt.query([])?;
             let mut expected = 0u64;
+            let mut last_good_checkpoint = 0u64;
             while let Some(r) = rows.next()? {
                 let seq = r.get::<_, i64>(0)? as u64;
                 let bytes: Vec<u8> = r.get(1)?;
+                let stored_leaf: Option<Vec<u8>> = r.get(2)?;
+                let leaf = leaf_hash(&bytes);
+                if stored_leaf.as_deref() != Some(&leaf[..]) && first_bad_leaf.is_none() {
+                    first_bad_leaf = Some(seq);
+                }
                 if seq != expected {
                     problem(
                         Some(expected),
-                        format!("entries {expected}..{} are missing (deleted from the ledger)", seq - 1),
+                        format!(
+                            "entries {expected}..{} are missing (deleted from the ledger)",
+                            seq - 1
+                        ),
                     );
                     first_bad_leaf.get_or_insert(expected);
-                    expected = seq;
                 }
                 match Entry::from_canonical_bytes(&bytes) {
                     Ok(e) if e.seq != seq => {
-                        problem(Some(seq), format!("entry stored at position {seq} says it is entry {}: rows were moved", e.seq));
+                        problem(
+                            Some(seq),
+                            format!(
+                                "entry stored at position {seq} says it is entry {}: rows were moved",
+                                e.seq
+                            ),
+                        );
                         first_bad_leaf.get_or_insert(seq);
                     }
                     Ok(_) => {}
                     Err(e) => {
-                        problem(Some(seq), format!("entry {seq} is not a valid canonical entry: {e}"));
+                        problem(
+                            Some(seq),
+                            format!("entry {seq} is not a valid canonical entry: {e}"),
+                        );
                         first_bad_leaf.get_or_insert(seq);
                     }
                 }
-                frontier.push(leaf_hash(&bytes), |level, idx, hash| {
+                frontier.push(leaf, |level, idx, hash| {
                     let level = level as usize;
                     if computed.len() <= level {
                         computed.resize(level + 1, Vec::new());
@@ -143,18 +184,22 @@ impl Store {
                     computed[level].push(*hash);
                 });
                 expected = seq + 1;
-                if let Some(root) = wanted.get(&expected)
-                    && *root != frontier.root()
-                {
-                    let at = first_bad_leaf.unwrap_or(seq);
-                    problem(
-                        Some(at),
-                        format!(
-                            "the signed checkpoint of size {expected} does not match the entries: entries up to {seq} were changed after signing"
-                        ),
-                    );
+                if let Some(root) = wanted.get(&expected) {
+                    if *root == frontier.root() {
+                        last_good_checkpoint = expected;
+                    } else {
+                        let at = first_bad_leaf
+                            .filter(|b| *b >= last_good_checkpoint)
+                            .unwrap_or(last_good_checkpoint);
+                        problem(
+                            Some(at),
+                            format!(
+                                "the signed checkpoint of size {expected} does not match the entries: entry {at} (or another from {last_good_checkpoint} to {seq}) was changed after signing"
+                            ),
+                        );
+                    }
                 }
-                if expected % 65536 == 0 {
+                if expected.is_multiple_of(65536) {
                     progress("entries", expected, total);
                 }
             }
@@ -162,7 +207,12 @@ impl Store {
             if let Some(l) = latest
                 && l > expected
             {
-                problem(Some(expected), format!("a checkpoint covers {l} entries but the ledger holds only {expected}: entries were deleted"));
+                problem(
+                    Some(expected),
+                    format!(
+                        "a checkpoint covers {l} entries but the ledger holds only {expected}: entries were deleted"
+                    ),
+                );
             }
             if latest != Some(expected) && expected > 0 {
                 problem(
@@ -179,7 +229,8 @@ impl Store {
         // The stored tree nodes are what proofs are made from: they must
         // match the recomputed tree exactly, with nothing extra.
         {
-            let mut stmt = conn.prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
+            let mut stmt =
+                conn.prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
             let mut rows = stmt.query([])?;
             let mut seen = 0usize;
             let mut reported = false;
@@ -195,13 +246,18 @@ impl Store {
                     let first = (idx as u64) << level;
                     problem(
                         Some(first),
-                        format!("stored tree node {level}/{idx} (covering entries from {first}) does not match the entries"),
+                        format!(
+                            "stored tree node {level}/{idx} (covering entries from {first}) does not match the entries"
+                        ),
                     );
                 }
             }
             let want: usize = computed.iter().map(Vec::len).sum();
             if seen != want && !reported {
-                problem(None, format!("the tree has {seen} stored nodes but the entries make {want}"));
+                problem(
+                    None,
+                    format!("the tree has {seen} stored nodes but the entries make {want}"),
+                );
             }
         }
 
@@ -231,12 +287,16 @@ impl Store {
                     }
                     report.replayed_digest = Some(replayed);
                 }
-                Err(StoreError::Corrupt { seq, what }) => problem(seq, format!("replay failed: {what}")),
+                Err(StoreError::Corrupt { seq, what }) => {
+                    problem(seq, format!("replay failed: {what}"))
+                }
                 Err(e) => return Err(e),
             }
             report.projection_digest = Some(live);
         }
         report.ok = problems.is_empty();
+        // The first entry at fault comes first; faults with no entry after.
+        problems.sort_by_key(|p| p.seq.unwrap_or(u64::MAX));
         report.problems = problems;
         Ok(report)
     }
@@ -244,13 +304,20 @@ impl Store {
 
 /// Name the first projection row that differs between the live and the
 /// replayed projection, and the last entry that touched it.
-fn first_projection_difference(live: &Connection, scratch: &Connection) -> Result<(Option<u64>, String), StoreError> {
+fn first_projection_difference(
+    live: &Connection,
+    scratch: &Connection,
+) -> Result<(Option<u64>, String), StoreError> {
     for (table, order) in schema::PROJECTION_TABLES {
         let rows = |c: &Connection| -> Result<Vec<Vec<rusqlite::types::Value>>, StoreError> {
             let mut stmt = c.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
             let n = stmt.column_count();
             let out = stmt
-                .query_map([], |r| (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect())?
+                .query_map([], |r| {
+                    (0..n)
+                        .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                        .collect()
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(out)
         };
@@ -274,13 +341,30 @@ fn first_projection_difference(live: &Connection, scratch: &Connection) -> Resul
                         None
                     };
                     let _ = y;
-                    return Ok((seq, format!("projection table {table}: row {key} differs from what the ledger says (it was edited outside qantar)")));
+                    return Ok((
+                        seq,
+                        format!(
+                            "projection table {table}: row {key} differs from what the ledger says (it was edited outside qantar)"
+                        ),
+                    ));
                 }
                 (Some(x), None) => {
-                    return Ok((None, format!("projection table {table}: row {} is not in the ledger (it was added outside qantar)", text(&x[0]))));
+                    return Ok((
+                        None,
+                        format!(
+                            "projection table {table}: row {} is not in the ledger (it was added outside qantar)",
+                            text(&x[0])
+                        ),
+                    ));
                 }
                 (None, Some(y)) => {
-                    return Ok((None, format!("projection table {table}: row {} from the ledger is missing (it was deleted outside qantar)", text(&y[0]))));
+                    return Ok((
+                        None,
+                        format!(
+                            "projection table {table}: row {} from the ledger is missing (it was deleted outside qantar)",
+                            text(&y[0])
+                        ),
+                    ));
                 }
                 (None, None) => unreachable!("loop bound is the longer length"),
             }

@@ -28,7 +28,10 @@ impl Scratch {
 
     /// A fresh empty archive.
     pub fn init(&self) -> PathBuf {
-        let out = qantar(&["init", self.archive().to_str().unwrap(), "--name", "test"], None);
+        let out = qantar(
+            &["init", self.archive().to_str().unwrap(), "--name", "test"],
+            None,
+        );
         assert_ok(&out);
         self.archive()
     }
@@ -47,7 +50,9 @@ pub fn bin() -> &'static str {
 /// Run qantar with these arguments against `archive`.
 pub fn qantar(args: &[&str], archive: Option<&Path>) -> Output {
     let mut c = Command::new(bin());
-    c.args(args).env_remove("QANTAR_ARCHIVE").env("QANTAR_AUTHOR", "tester");
+    c.args(args)
+        .env_remove("QANTAR_ARCHIVE")
+        .env("QANTAR_AUTHOR", "tester");
     if let Some(a) = archive {
         c.arg("--archive").arg(a);
     }

@@ -16,7 +16,7 @@ use crate::util::to_vecs;
 /// Largest power of two strictly below n, computed the slow way.
 fn split(n: usize) -> usize {
     let mut k = 1;
-    while k * 2 < n {
+    while k <= (n - 1) / 2 {
         k *= 2;
     }
     k
@@ -144,18 +144,34 @@ fn check_inclusion(tree: &MemoryTree, i: u64, n: u64, bit: usize) {
     let proof = to_vecs(&tree.inclusion_proof(i, n).expect("in range"));
     let leaf = tree.node(0, i).expect("leaf exists").to_vec();
     let root = tree.root_at(n).expect("size exists").to_vec();
-    assert_eq!(verify_inclusion(&leaf, i, n, &proof, &root), Ok(()), "{i}/{n}");
+    assert_eq!(
+        verify_inclusion(&leaf, i, n, &proof, &root),
+        Ok(()),
+        "{i}/{n}"
+    );
 
     for k in 0..proof.len() {
         let mut bad = proof.clone();
         bad[k] = flip(&bad[k], bit + k);
-        assert!(verify_inclusion(&leaf, i, n, &bad, &root).is_err(), "{i}/{n} proof[{k}] flipped");
+        assert!(
+            verify_inclusion(&leaf, i, n, &bad, &root).is_err(),
+            "{i}/{n} proof[{k}] flipped"
+        );
     }
-    assert!(verify_inclusion(&flip(&leaf, bit), i, n, &proof, &root).is_err(), "leaf flipped");
-    assert!(verify_inclusion(&leaf, i, n, &proof, &flip(&root, bit)).is_err(), "root flipped");
+    assert!(
+        verify_inclusion(&flip(&leaf, bit), i, n, &proof, &root).is_err(),
+        "leaf flipped"
+    );
+    assert!(
+        verify_inclusion(&leaf, i, n, &proof, &flip(&root, bit)).is_err(),
+        "root flipped"
+    );
     for wrong in [i.wrapping_add(1), i.wrapping_sub(1), i ^ 2, i + n, u64::MAX] {
         if wrong != i {
-            assert!(verify_inclusion(&leaf, wrong, n, &proof, &root).is_err(), "index {wrong} for {i}/{n}");
+            assert!(
+                verify_inclusion(&leaf, wrong, n, &proof, &root).is_err(),
+                "index {wrong} for {i}/{n}"
+            );
         }
     }
     for wrong in [n + 1, n - 1, n * 2, n / 2, n + 1000, u64::MAX] {
@@ -167,34 +183,70 @@ fn check_inclusion(tree: &MemoryTree, i: u64, n: u64, bit: usize) {
         assert_eq!(accepted, same_shape, "{i}/{n} checked as size {wrong}");
     }
     if !proof.is_empty() {
-        assert!(verify_inclusion(&leaf, i, n, &proof[1..], &root).is_err(), "first dropped");
-        assert!(verify_inclusion(&leaf, i, n, &proof[..proof.len() - 1], &root).is_err(), "last dropped");
+        assert!(
+            verify_inclusion(&leaf, i, n, &proof[1..], &root).is_err(),
+            "first dropped"
+        );
+        assert!(
+            verify_inclusion(&leaf, i, n, &proof[..proof.len() - 1], &root).is_err(),
+            "last dropped"
+        );
     }
     let mut longer = proof.clone();
     longer.push(root.clone());
-    assert!(verify_inclusion(&leaf, i, n, &longer, &root).is_err(), "root appended");
+    assert!(
+        verify_inclusion(&leaf, i, n, &longer, &root).is_err(),
+        "root appended"
+    );
     let mut longer = vec![leaf.clone()];
     longer.extend(proof.iter().cloned());
-    assert!(verify_inclusion(&leaf, i, n, &longer, &root).is_err(), "leaf prepended");
+    assert!(
+        verify_inclusion(&leaf, i, n, &longer, &root).is_err(),
+        "leaf prepended"
+    );
 }
 
 fn check_consistency(tree: &MemoryTree, m: u64, n: u64, bit: usize) {
     let proof = to_vecs(&tree.consistency_proof(m, n).expect("in range"));
     let r1 = tree.root_at(m).expect("old size exists").to_vec();
     let r2 = tree.root_at(n).expect("new size exists").to_vec();
-    assert_eq!(verify_consistency(m, n, &proof, &r1, &r2), Ok(()), "{m}->{n}");
+    assert_eq!(
+        verify_consistency(m, n, &proof, &r1, &r2),
+        Ok(()),
+        "{m}->{n}"
+    );
 
     for k in 0..proof.len() {
         let mut bad = proof.clone();
         bad[k] = flip(&bad[k], bit + k);
-        assert!(verify_consistency(m, n, &bad, &r1, &r2).is_err(), "{m}->{n} proof[{k}] flipped");
+        assert!(
+            verify_consistency(m, n, &bad, &r1, &r2).is_err(),
+            "{m}->{n} proof[{k}] flipped"
+        );
     }
-    assert!(verify_consistency(m, n, &proof, &flip(&r1, bit), &r2).is_err(), "root1 flipped");
-    assert!(verify_consistency(m, n, &proof, &r1, &flip(&r2, bit)).is_err(), "root2 flipped");
+    assert!(
+        verify_consistency(m, n, &proof, &flip(&r1, bit), &r2).is_err(),
+        "root1 flipped"
+    );
+    assert!(
+        verify_consistency(m, n, &proof, &r1, &flip(&r2, bit)).is_err(),
+        "root2 flipped"
+    );
     if r1 != r2 {
-        assert!(verify_consistency(m, n, &proof, &r2, &r1).is_err(), "roots swapped");
+        assert!(
+            verify_consistency(m, n, &proof, &r2, &r1).is_err(),
+            "roots swapped"
+        );
     }
-    let pairs = [(m + 1, n), (m - 1, n), (m, n + 1), (m, n - 1), (m * 2, n), (m, n * 2), (n, m)];
+    let pairs = [
+        (m + 1, n),
+        (m - 1, n),
+        (m, n + 1),
+        (m, n - 1),
+        (m * 2, n),
+        (m, n * 2),
+        (n, m),
+    ];
     for (m2, n2) in pairs {
         if (m2, n2) == (m, n) {
             continue;
@@ -210,15 +262,27 @@ fn check_consistency(tree: &MemoryTree, m: u64, n: u64, bit: usize) {
         }
     }
     if !proof.is_empty() {
-        assert!(verify_consistency(m, n, &proof[1..], &r1, &r2).is_err(), "first dropped");
-        assert!(verify_consistency(m, n, &proof[..proof.len() - 1], &r1, &r2).is_err(), "last dropped");
+        assert!(
+            verify_consistency(m, n, &proof[1..], &r1, &r2).is_err(),
+            "first dropped"
+        );
+        assert!(
+            verify_consistency(m, n, &proof[..proof.len() - 1], &r1, &r2).is_err(),
+            "last dropped"
+        );
     }
     let mut longer = proof.clone();
     longer.push(r2.clone());
-    assert!(verify_consistency(m, n, &longer, &r1, &r2).is_err(), "root2 appended");
+    assert!(
+        verify_consistency(m, n, &longer, &r1, &r2).is_err(),
+        "root2 appended"
+    );
     let mut longer = vec![r1.clone()];
     longer.extend(proof.iter().cloned());
-    assert!(verify_consistency(m, n, &longer, &r1, &r2).is_err(), "root1 prepended");
+    assert!(
+        verify_consistency(m, n, &longer, &r1, &r2).is_err(),
+        "root1 prepended"
+    );
 }
 
 /// Every proof of every shape up to 64 leaves equals the naive RFC recursion
@@ -239,7 +303,9 @@ fn exhaustive_small_trees() {
             check_inclusion(&tree, i as u64, n as u64, i * 7 + n);
         }
         for m in 1..=n {
-            let proof = tree.consistency_proof(m as u64, n as u64).expect("in range");
+            let proof = tree
+                .consistency_proof(m as u64, n as u64)
+                .expect("in range");
             assert_eq!(proof, naive_subproof(m, prefix, true), "PROOF({m}, D[{n}])");
             check_consistency(&tree, m as u64, n as u64, m * 5 + n);
         }
