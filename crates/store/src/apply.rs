@@ -10,7 +10,13 @@ use serde_json::Value;
 use crate::StoreError;
 
 /// Apply one entry. Entries must be applied in sequence order.
-pub(crate) fn apply(conn: &Connection, entry: &Entry) -> Result<(), StoreError> {
+/// `parsed` is the record the payload carries, when the caller has it
+/// already (a live append); otherwise it is parsed from the payload.
+pub(crate) fn apply(
+    conn: &Connection,
+    entry: &Entry,
+    parsed: Option<Record>,
+) -> Result<(), StoreError> {
     let fault = |what: String| StoreError::Corrupt {
         seq: Some(entry.seq),
         what,
@@ -55,8 +61,11 @@ pub(crate) fn apply(conn: &Connection, entry: &Entry) -> Result<(), StoreError> 
     } else {
         &entry.payload
     };
-    let record = Record::from_json(body, &mut uuid::Uuid::nil)
-        .map_err(|e| fault(format!("payload is not a valid {kind_str}: {e}")))?;
+    let record = match parsed {
+        Some(r) => r,
+        None => Record::from_json(body, &mut uuid::Uuid::nil)
+            .map_err(|e| fault(format!("payload is not a valid {kind_str}: {e}")))?,
+    };
     let id = record.id.to_string();
     if entry.record.as_deref() != Some(id.as_str()) {
         return Err(fault(format!(

@@ -113,6 +113,7 @@ impl Archive {
                 record: None,
                 confidentiality: "public".into(),
                 payload: serde_json::json!({ "name": name, "origin": archive.config.origin }),
+                parsed: None,
             }],
             stamp,
         )?;

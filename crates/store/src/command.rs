@@ -403,6 +403,7 @@ impl Store {
             record: Some(known.id),
             confidentiality,
             payload: serde_json::json!({ "reason": reason }),
+            parsed: None,
         })
     }
 }
@@ -413,6 +414,7 @@ fn draft(record: &Record, action: &str) -> Draft {
         record: Some(record.id.to_string()),
         confidentiality: record.confidentiality.as_str().to_string(),
         payload: record.to_json(),
+        parsed: Some(Box::new(record.clone())),
     }
 }
 
