@@ -10,7 +10,9 @@
 mod clock;
 mod demo;
 mod input;
+mod link_cmd;
 mod output;
+mod synth_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -150,6 +152,10 @@ enum Command {
     Rebuild,
     /// Count records by kind, act type, place and confidentiality.
     Stats,
+    /// Find which records of one or two list files are the same person.
+    Link(link_cmd::LinkArgs),
+    /// Generate a synthetic population and overlapping victim lists with known truth.
+    Synth(synth_cmd::SynthArgs),
 }
 
 #[derive(Subcommand)]
@@ -597,6 +603,8 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             out.stats(&archive.store.stats()?)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Link(args) => Ok(link_cmd::run(&args, cli.json)?),
+        Command::Synth(args) => Ok(synth_cmd::run(&args, cli.json)?),
     }
 }
 

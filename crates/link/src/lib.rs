@@ -1,0 +1,1 @@
+//! Record linkage (being written).

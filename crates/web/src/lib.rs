@@ -1,0 +1,1 @@
+//! The web site (being written).
