@@ -81,15 +81,29 @@ pub(crate) fn apply(
         )));
     }
     let mut index = record.index();
-    // An act is known by what happened to whom: name the victim, not its UUID.
-    if let qantar_model::Body::Act(act) = &record.body {
-        let victim: Option<String> = conn
+    let label_of = |id: &str| -> Result<Option<String>, StoreError> {
+        Ok(conn
             .prepare_cached("SELECT label FROM records WHERE id = ?1")?
-            .query_row([act.victim.as_str()], |r| r.get(0))
-            .optional()?;
-        if let (Some(victim), Some(t)) = (victim, &index.act_type) {
-            index.label = format!("{}: {victim}", t.replace('_', " "));
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    };
+    // Labels name what happened to whom, or who counted what where: the
+    // referenced records' labels, not their UUIDs.
+    match &record.body {
+        qantar_model::Body::Act(act) => {
+            if let (Some(victim), Some(t)) = (label_of(&act.victim)?, &index.act_type) {
+                index.label = format!("{}: {victim}", t.replace('_', " "));
+            }
         }
+        qantar_model::Body::Claim(claim) => {
+            if let Some(place) = claim.place.as_deref().map(label_of).transpose()?.flatten() {
+                index.label = format!("{} — {place}", index.label);
+            }
+            if let Some(who) = &claim.claimant {
+                index.label = format!("{} ({})", index.label, who.best("en"));
+            }
+        }
+        _ => {}
     }
     // Re-rendered by the model so the column does not depend on the key order
     // of the payload (live drafts and canonical bytes order keys differently).
