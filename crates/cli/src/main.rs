@@ -132,6 +132,15 @@ enum Command {
         /// Also replay the ledger into a scratch projection and compare digests.
         #[arg(long)]
         full: bool,
+        /// A checkpoint kept elsewhere (printed, mailed, held by a partner):
+        /// also check that today's log extends it, with the same entries.
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+    },
+    /// List the controlled vocabularies, or the terms of one, with their kk/ru/en labels.
+    Vocab {
+        /// e.g. act_types, means, outcomes, metrics, proceeding_statuses.
+        name: Option<String>,
     },
     /// Sign (if needed) and print the current checkpoint.
     Checkpoint,
@@ -455,16 +464,25 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             out.history(&id, &items)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { full } => {
+        Command::Verify { full, against } => {
             let archive = open(&cli.archive)?;
+            let kept = against
+                .map(|p| {
+                    std::fs::read_to_string(&p)
+                        .with_context(|| format!("cannot read {}", p.display()))
+                })
+                .transpose()?;
             let progress = output::Progress::new("verifying", out.quiet_progress(), false);
-            let report = archive.store.verify(
+            let mut report = archive.store.verify(
                 &archive.verifier(),
                 &archive.config.origin,
                 full,
                 &mut |stage, n, total| progress.update(stage, n, total),
             )?;
             progress.finish();
+            if let Some(note) = kept {
+                check_against(&archive, &note, &mut report)?;
+            }
             out.verify(&report)?;
             Ok(if report.ok {
                 ExitCode::SUCCESS
@@ -609,9 +627,54 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             out.stats(&archive.store.stats()?)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Vocab { name } => {
+            out.vocab(name.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Link(args) => Ok(link_cmd::run(&args, cli.json)?),
         Command::Synth(args) => Ok(synth_cmd::run(&args, cli.json)?),
     }
+}
+
+/// Does the archive's log, as verified, extend a checkpoint kept elsewhere?
+/// The kept note must be signed by this archive's key; its root must be the
+/// root of our first `size` entries, or history was rewritten.
+fn check_against(
+    archive: &Archive,
+    note: &str,
+    report: &mut qantar_store::VerifyReport,
+) -> Result<(), Failure> {
+    let checkpoint = qantar_ledger::Checkpoint::open(note, &[archive.verifier()]).map_err(|e| {
+        bad_input(
+            "--against",
+            format!("not a checkpoint signed by this archive: {e}"),
+        )
+    })?;
+    let fault = if checkpoint.origin != archive.config.origin {
+        Some(format!(
+            "the kept checkpoint is for log {:?}, not this archive",
+            checkpoint.origin
+        ))
+    } else if checkpoint.size > report.entries {
+        Some(format!(
+            "the kept checkpoint covers {} entries but the log now holds only {}: entries were removed",
+            checkpoint.size, report.entries
+        ))
+    } else if archive.store.root_at(checkpoint.size)? != checkpoint.root {
+        Some(format!(
+            "the first {} entries are not the ones the kept checkpoint signed: history was rewritten",
+            checkpoint.size
+        ))
+    } else {
+        None
+    };
+    if let Some(what) = fault {
+        report.ok = false;
+        report
+            .problems
+            .insert(0, qantar_store::Problem { seq: None, what });
+    }
+    Ok(())
 }
 
 /// `2022-01` as a lower bound is 2022-01-01; as an upper bound 2022-01-31.

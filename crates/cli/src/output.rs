@@ -330,6 +330,41 @@ impl Out {
         Ok(())
     }
 
+    pub fn vocab(&self, name: Option<&str>) -> anyhow::Result<()> {
+        let all = qantar_model::vocab::all();
+        let Some(name) = name else {
+            if self.json {
+                let names: Vec<&str> = all.iter().map(|v| v.name.as_str()).collect();
+                return print_json(&names);
+            }
+            for v in all {
+                println!("{:<22} {} terms", v.name, v.terms.len());
+            }
+            println!("\nShow one with `qantar vocab <name>`.");
+            return Ok(());
+        };
+        let v = qantar_model::vocab::get(name).ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|v| v.name.as_str()).collect();
+            anyhow::Error::from(qantar_store::InputErrors::one(
+                "name",
+                format!("no vocabulary {name:?}; there are: {}", names.join(", ")),
+            ))
+        })?;
+        if self.json {
+            let terms: Vec<Value> = v
+                .terms
+                .iter()
+                .map(|t| json!({ "id": t.id, "en": t.en, "ru": t.ru, "kk": t.kk }))
+                .collect();
+            return print_json(&json!({ "name": v.name, "terms": terms }));
+        }
+        let w = v.terms.iter().map(|t| t.id.len()).max().unwrap_or(0);
+        for t in &v.terms {
+            println!("{:w$}  {} · {} · {}", t.id, t.en, t.ru, t.kk);
+        }
+        Ok(())
+    }
+
     pub fn demo(&self, archive: &Archive, fresh: bool) -> anyhow::Result<()> {
         let stats = archive.store.stats()?;
         let dir = archive.dir.display().to_string();

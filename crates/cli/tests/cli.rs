@@ -614,3 +614,79 @@ fn the_demo_archive_verifies_and_rebuilds_to_the_same_digest() {
     // Running the demo again reuses the archive.
     assert_ok(&qantar(&["demo", "--archive", dir.to_str().unwrap()], None));
 }
+
+#[test]
+fn a_kept_checkpoint_proves_later_logs_extend_it() {
+    let s = Scratch::new();
+    let a = s.init();
+    let file = s.write("ok.json", &every_kind().to_string());
+    ok_json(&["add", "--file", file.to_str().unwrap()], &a);
+    // A partner keeps today's checkpoint...
+    let kept = ok_json(&["checkpoint"], &a)["checkpoint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let kept_file = s.write("kept.note", &kept);
+    // ...the archive grows...
+    ok_json(&["amend", "p-one", "--set", "age=41"], &a);
+    let report = ok_json(&["verify", "--against", kept_file.to_str().unwrap()], &a);
+    assert_eq!(report["ok"], true, "{report}");
+
+    // ...and a checkpoint from another archive is refused as bad input.
+    let other = Scratch::new();
+    let b = other.init();
+    let foreign = ok_json(&["checkpoint"], &b)["checkpoint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let foreign_file = s.write("foreign.note", &foreign);
+    let out = qantar(
+        &["verify", "--against", foreign_file.to_str().unwrap()],
+        Some(&a),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    // If the kept entries are rewritten, even with the database re-signed by
+    // someone holding the key, the kept checkpoint exposes it.
+    let c = rusqlite::Connection::open(a.join("archive.sqlite")).unwrap();
+    c.execute("DELETE FROM ledger_entries WHERE seq > 2", [])
+        .unwrap();
+    c.execute(
+        "DELETE FROM merkle_nodes WHERE (idx + 1) * (1 << level) > 3",
+        [],
+    )
+    .unwrap();
+    c.execute("DELETE FROM checkpoints WHERE tree_size > 3", [])
+        .unwrap();
+    drop(c);
+    let out = qantar(
+        &["verify", "--against", kept_file.to_str().unwrap(), "--json"],
+        Some(&a),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert!(
+        report["problems"][0]["what"]
+            .as_str()
+            .unwrap()
+            .contains("removed"),
+        "{report}"
+    );
+}
+
+#[test]
+fn vocabularies_list_their_terms_in_three_languages() {
+    let names = ok_json_no_archive(&["vocab"]);
+    assert!(names.as_array().unwrap().iter().any(|n| n == "act_types"));
+    let acts = ok_json_no_archive(&["vocab", "act_types"]);
+    let torture = acts["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "torture")
+        .unwrap();
+    for lang in ["en", "ru", "kk"] {
+        assert!(!torture[lang].as_str().unwrap().is_empty());
+    }
+    assert_eq!(qantar(&["vocab", "weather"], None).status.code(), Some(2));
+}
