@@ -690,3 +690,42 @@ fn vocabularies_list_their_terms_in_three_languages() {
     }
     assert_eq!(qantar(&["vocab", "weather"], None).status.code(), Some(2));
 }
+
+#[test]
+fn toml_files_of_records_are_accepted() {
+    let s = Scratch::new();
+    let a = s.init();
+    let file = s.write(
+        "records.toml",
+        r#"
+[[records]]
+kind = "source"
+ref = "s-notes"
+source_kind = "testimony"
+title = "Interview notes"
+published = 2022-03-01
+
+[[records]]
+kind = "person"
+ref = "p-askar"
+sources = ["s-notes"]
+names = [{ value = "Аскар Жумабаев", lang = "kk", script = "Cyrl" }]
+
+[[records]]
+kind = "act"
+act_type = "arbitrary_arrest"
+victim = "p-askar"
+date = "about 2022-01-07"
+sources = ["s-notes"]
+"#,
+    );
+    let added = ok_json(&["add", "--file", file.to_str().unwrap()], &a);
+    assert_eq!(added["recorded"].as_array().unwrap().len(), 3);
+    let src = ok_json(&["show", "s-notes"], &a);
+    // An unquoted TOML date stays the date string the documenter wrote.
+    assert_eq!(src["data"]["published"], "2022-03-01");
+    // Testimonies are confidential unless said otherwise.
+    assert_eq!(src["confidentiality"], "confidential");
+    let acts = ok_json(&["list", "act"], &a);
+    assert_eq!(acts[0]["data"]["date"], "about 2022-01-07");
+}
