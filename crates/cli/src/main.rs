@@ -56,9 +56,22 @@ enum Command {
         /// A short name (letters, digits, '-'); it becomes part of the log's origin.
         #[arg(long, default_value = "archive")]
         name: String,
+        /// Keep the ledger in PostgreSQL (postgres://user@host/db[?schema=name]) instead of SQLite.
+        #[arg(long, env = "QANTAR_DATABASE_URL", value_name = "URL")]
+        database: Option<String>,
+    },
+    /// Move the archive's ledger to another database by replaying it there.
+    Migrate {
+        /// A postgres:// URL, or `sqlite` for DIR/archive.sqlite.
+        #[arg(long)]
+        to: String,
     },
     /// Build the January 2022 demo archive (in --archive, default ./qantar-demo).
-    Demo,
+    Demo {
+        /// Keep the demo's ledger in PostgreSQL instead of SQLite.
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+    },
     /// Record new records, from flags or from a file (--file) of many records.
     Add {
         /// person, event, act, place, source, claim, proceeding or relationship (omit with --file).
@@ -161,6 +174,34 @@ enum Command {
     Rebuild,
     /// Count records by kind, act type, place and confidentiality.
     Stats,
+    /// Estimate how many people all the lists missed (multiple systems estimation).
+    Estimate {
+        /// List overlaps: the MSE JSON format (`lists`, `patterns` of `{in, count}`) or a CSV
+        /// with one 0/1 column per list and a `count` column (and optionally a `stratum` column).
+        #[arg(long)]
+        input: PathBuf,
+        /// Seed of the random generator (LCMCR); the same seed gives the same answer.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Rank log-linear models by `bic` (default) or `aic`.
+        #[arg(long, default_value = "bic")]
+        criterion: String,
+        /// Report this log-linear model instead of the best, e.g. `[123,14,34]` or `Mth Darroch`.
+        #[arg(long)]
+        model: Option<String>,
+        /// LCMCR truncation level K (latent classes).
+        #[arg(long, default_value_t = 10)]
+        classes: usize,
+        /// LCMCR chains, run in parallel.
+        #[arg(long, default_value_t = 4)]
+        chains: usize,
+        /// LCMCR sweeps kept per chain (after burn-in).
+        #[arg(long, default_value_t = 200_000)]
+        iterations: u64,
+        /// Skip LCMCR (log-linear models only; fast).
+        #[arg(long)]
+        no_lcmcr: bool,
+    },
     /// Find which records of one or two list files are the same person.
     Link(link_cmd::LinkArgs),
     /// Generate a synthetic population and overlapping victim lists with known truth.
@@ -305,18 +346,29 @@ fn random_seed() -> anyhow::Result<[u8; 32]> {
 
 fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
     match cli.command {
-        Command::Init { dir, name } => {
+        Command::Init {
+            dir,
+            name,
+            database,
+        } => {
             let id = uuid::Uuid::now_v7().simple().to_string()[..12].to_string();
-            let archive = Archive::init(&dir, &name, random_seed()?, &id, &stamp(&cli.author))?;
+            let archive = Archive::init(
+                &dir,
+                &name,
+                random_seed()?,
+                &id,
+                &stamp(&cli.author),
+                database.as_deref(),
+            )?;
             out.created(&archive);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => {
+        Command::Demo { database } => {
             let dir = cli
                 .archive
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("qantar-demo"));
-            build_demo(&dir, &cli.author, out)?;
+            build_demo(&dir, &cli.author, database.as_deref(), out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Add {
@@ -627,8 +679,81 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             out.stats(&archive.store.stats()?)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Migrate { to } => {
+            let mut archive = open(&cli.archive)?;
+            let before = archive.store.backend();
+            let progress = output::Progress::new("copying", out.quiet_progress(), false);
+            let n = archive.migrate(&to, &mut |n, t| progress.update("entries", n, t))?;
+            progress.finish();
+            let report = archive.store.verify(
+                &archive.verifier(),
+                &archive.config.origin,
+                true,
+                &mut |_, _, _| {},
+            )?;
+            out.migrated(
+                before.as_str(),
+                archive.store.backend().as_str(),
+                n,
+                &report,
+            )?;
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Command::Vocab { name } => {
             out.vocab(name.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Estimate {
+            input,
+            seed,
+            criterion,
+            model,
+            classes,
+            chains,
+            iterations,
+            no_lcmcr,
+        } => {
+            let text = std::fs::read_to_string(&input)
+                .with_context(|| format!("cannot read {}", input.display()))?;
+            let strata = qantar_estimate::read_input(&text)
+                .map_err(|e| bad_input(&input.display().to_string(), e.to_string()))?;
+            let criterion = match criterion.as_str() {
+                "bic" => qantar_estimate::Criterion::Bic,
+                "aic" => qantar_estimate::Criterion::Aic,
+                other => {
+                    return Err(bad_input(
+                        "--criterion",
+                        format!("{other:?}: use bic or aic"),
+                    ));
+                }
+            };
+            let options = qantar_estimate::Options {
+                loglinear: Some(qantar_estimate::LogLinearOptions {
+                    criterion,
+                    model,
+                    ..Default::default()
+                }),
+                lcmcr: (!no_lcmcr).then(|| qantar_estimate::LcmcrOptions {
+                    classes,
+                    chains,
+                    iterations,
+                    burnin: (iterations / 10).max(1_000),
+                    seed,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            let report = qantar_estimate::estimate_strata(&strata, &options)
+                .map_err(|e| bad_input("estimate", e.to_string()))?;
+            if cli.json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.to_text());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Link(args) => Ok(link_cmd::run(&args, cli.json)?),
@@ -752,7 +877,12 @@ fn add_records(
     Ok(ids)
 }
 
-fn build_demo(dir: &Path, author: &Option<String>, out: &Out) -> Result<(), Failure> {
+fn build_demo(
+    dir: &Path,
+    author: &Option<String>,
+    database: Option<&str>,
+    out: &Out,
+) -> Result<(), Failure> {
     if dir.join(qantar_store::archive::CONFIG_FILE).exists() {
         let archive = open(&Some(dir.to_path_buf()))?;
         out.demo(&archive, false)?;
@@ -763,7 +893,7 @@ fn build_demo(dir: &Path, author: &Option<String>, out: &Out) -> Result<(), Fail
         time: clock::now_utc(),
     };
     let id = uuid::Uuid::now_v7().simple().to_string()[..12].to_string();
-    let mut archive = Archive::init(dir, "demo", random_seed()?, &id, &stamp)?;
+    let mut archive = Archive::init(dir, "demo", random_seed()?, &id, &stamp, database)?;
     let records = demo::demo_records().context("the built-in demo data is broken")?;
     add_records(&mut archive, &records, 1000, &stamp, out)?;
     out.demo(&archive, true)?;

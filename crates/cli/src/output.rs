@@ -330,6 +330,26 @@ impl Out {
         Ok(())
     }
 
+    pub fn migrated(
+        &self,
+        from: &str,
+        to: &str,
+        n: u64,
+        report: &VerifyReport,
+    ) -> anyhow::Result<()> {
+        if self.json {
+            return print_json(
+                &json!({ "ok": report.ok, "from": from, "to": to, "entries": n, "verify": report }),
+            );
+        }
+        println!("Copied {n} entries from {from} to {to} and checked the copy:");
+        self.verify(report)?;
+        if report.ok {
+            println!("The archive now uses {to}. The old database was left as it was.");
+        }
+        Ok(())
+    }
+
     pub fn vocab(&self, name: Option<&str>) -> anyhow::Result<()> {
         let all = qantar_model::vocab::all();
         let Some(name) = name else {

@@ -729,3 +729,31 @@ sources = ["s-notes"]
     let acts = ok_json(&["list", "act"], &a);
     assert_eq!(acts[0]["data"]["date"], "about 2022-01-07");
 }
+
+#[test]
+fn estimate_reads_list_overlaps_and_reports_models_with_intervals() {
+    let input = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/kosovo_1999.json");
+    let out = qantar(
+        &["estimate", "--input", input, "--no-lcmcr", "--json"],
+        None,
+    );
+    assert_ok(&out);
+    let report = json(&out);
+    let text = report.to_string();
+    // Ball et al. (2002) and Rcapture: model [123,14,34] gives 10,356.5.
+    assert!(text.contains("[123,14,34]"), "{text}");
+    let human = qantar(&["estimate", "--input", input, "--no-lcmcr"], None);
+    assert_ok(&human);
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(human.contains("10,357"), "{human}");
+    assert!(human.contains("8,994 to 12,110"), "{human}");
+    // Bad input is refused with exit 2.
+    let s = Scratch::new();
+    let bad = s.write("bad.json", "{\"lists\": [\"A\"], \"patterns\": 7}");
+    assert_eq!(
+        qantar(&["estimate", "--input", bad.to_str().unwrap()], None)
+            .status
+            .code(),
+        Some(2)
+    );
+}

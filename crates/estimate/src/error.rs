@@ -9,7 +9,9 @@ use thiserror::Error;
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum InputError {
     /// The text is neither valid JSON in the expected shape nor a CSV table.
-    #[error("the input is not valid JSON: {detail}; give an object with `lists` and `patterns`, or a CSV table")]
+    #[error(
+        "the input is not valid JSON: {detail}; give an object with `lists` and `patterns`, or a CSV table"
+    )]
     Json {
         /// The JSON parser's message.
         detail: String,
@@ -23,10 +25,14 @@ pub enum InputError {
         problem: String,
     },
     /// No lists were named.
-    #[error("no lists are named; give at least two list names (three or more for a useful estimate)")]
+    #[error(
+        "no lists are named; give at least two list names (three or more for a useful estimate)"
+    )]
     NoLists,
     /// More lists than the estimators support.
-    #[error("{found} lists were given but at most {max} are supported; merge small lists before estimating")]
+    #[error(
+        "{found} lists were given but at most {max} are supported; merge small lists before estimating"
+    )]
     TooManyLists {
         /// Number of lists in the input.
         found: usize,
@@ -46,7 +52,9 @@ pub enum InputError {
         position: usize,
     },
     /// A capture pattern has the wrong number of entries.
-    #[error("{place}: the pattern has {found} entries but there are {expected} lists; give one 0/1 per list")]
+    #[error(
+        "{place}: the pattern has {found} entries but there are {expected} lists; give one 0/1 per list"
+    )]
     PatternLength {
         /// Where the pattern is (`patterns[2].in` or `line 7`).
         place: String,
@@ -73,7 +81,9 @@ pub enum InputError {
     },
     /// A pattern with records marks no list at all. Such records cannot have
     /// been observed: they are exactly what the estimate is about.
-    #[error("{place}: {count} records are marked as on no list; every record must be on at least one list (the unlisted are what is being estimated)")]
+    #[error(
+        "{place}: {count} records are marked as on no list; every record must be on at least one list (the unlisted are what is being estimated)"
+    )]
     OnNoList {
         /// Where the pattern is.
         place: String,
@@ -81,7 +91,9 @@ pub enum InputError {
         count: u64,
     },
     /// `n_observed` disagrees with the sum of the counts.
-    #[error("`n_observed` says {stated} records but the patterns add up to {counted}; correct one of them")]
+    #[error(
+        "`n_observed` says {stated} records but the patterns add up to {counted}; correct one of them"
+    )]
     ObservedMismatch {
         /// The stated total.
         stated: u64,
@@ -89,10 +101,14 @@ pub enum InputError {
         counted: u64,
     },
     /// The CSV text has no header or no rows.
-    #[error("the CSV table is empty; give a header row of list names (and optionally `count` and `stratum`) and one row per pattern or record")]
+    #[error(
+        "the CSV table is empty; give a header row of list names (and optionally `count` and `stratum`) and one row per pattern or record"
+    )]
     EmptyCsv,
     /// A CSV row has the wrong number of fields.
-    #[error("line {line}: {found} fields but the header has {expected}; every row needs one value per column")]
+    #[error(
+        "line {line}: {found} fields but the header has {expected}; every row needs one value per column"
+    )]
     RaggedRow {
         /// 1-based line number.
         line: usize,
@@ -108,7 +124,9 @@ pub enum InputError {
         name: String,
     },
     /// A model name could not be understood.
-    #[error("the model `{name}` is not understood: {problem}; write it as Rcapture does, e.g. [123,14,34] with lists numbered from 1")]
+    #[error(
+        "the model `{name}` is not understood: {problem}; write it as Rcapture does, e.g. [123,14,34] with lists numbered from 1"
+    )]
     ModelName {
         /// The name as given.
         name: String,

@@ -33,7 +33,11 @@ impl Design {
                 data.push(self.at(r, c));
             }
         }
-        Design { rows: self.rows, cols: keep.len(), data }
+        Design {
+            rows: self.rows,
+            cols: keep.len(),
+            data,
+        }
     }
 }
 
@@ -49,14 +53,9 @@ pub(crate) struct Fit {
     pub deviance: f64,
     /// Whether the deviance settled.
     pub converged: bool,
-    /// Newton iterations used, over all rounds.
-    pub iterations: usize,
     /// Rows whose fitted count is zero because the data put the estimate on
     /// the boundary of the parameter space.
     pub boundary_rows: Vec<usize>,
-    /// Columns whose coefficient is not determined once those rows are
-    /// fitted as zero.
-    pub boundary_cols: Vec<usize>,
     /// Whether the intercept (the log of the expected count in the
     /// unobserved cell) is determined by the data.
     pub intercept_estimable: bool,
@@ -83,16 +82,20 @@ pub(crate) fn fit_poisson(
 ) -> Fit {
     debug_assert_eq!(x.rows, y.len());
     let mut zero_rows: Vec<usize> = known_zero.to_vec();
-    let mut iterations = 0;
     let mut start_beta: Option<Vec<f64>> = start.map(<[f64]>::to_vec);
     // At most a few rounds: each round can only add boundary cells.
     for _round in 0..6 {
         let active: Vec<usize> = (0..x.rows).filter(|r| !zero_rows.contains(r)).collect();
         let basis = column_basis(x, &active);
-        let sub = Sub { x, rows: &active, cols: &basis.kept };
-        let start_sub: Option<Vec<f64>> = start_beta.as_ref().map(|b| basis.kept.iter().map(|&c| b[c]).collect());
+        let sub = Sub {
+            x,
+            rows: &active,
+            cols: &basis.kept,
+        };
+        let start_sub: Option<Vec<f64>> = start_beta
+            .as_ref()
+            .map(|b| basis.kept.iter().map(|&c| b[c]).collect());
         let newton = newton(&sub, y, start_sub.as_deref());
-        iterations += newton.iterations;
 
         // Cells without records whose fit collapsed: the estimate is on the
         // boundary; fit them as exact zeros and refit the rest.
@@ -118,15 +121,17 @@ pub(crate) fn fit_poisson(
             mu[r] = newton.mu[k];
         }
         let deviance = deviance(y, &mu);
-        let var_intercept = if basis.kept.first() == Some(&0) { newton.var_first } else { f64::NAN };
+        let var_intercept = if basis.kept.first() == Some(&0) {
+            newton.var_first
+        } else {
+            f64::NAN
+        };
         return Fit {
             beta,
             mu,
             deviance,
             converged: newton.converged,
-            iterations,
             boundary_rows: zero_rows,
-            boundary_cols: basis.dropped.clone(),
             intercept_estimable: basis.kept.first() == Some(&0) && basis.intercept_free,
             var_intercept,
         };
@@ -138,9 +143,7 @@ pub(crate) fn fit_poisson(
         mu: vec![f64::NAN; x.rows],
         deviance: f64::NAN,
         converged: false,
-        iterations,
         boundary_rows: zero_rows,
-        boundary_cols: Vec::new(),
         intercept_estimable: false,
         var_intercept: f64::NAN,
     }
@@ -167,7 +170,6 @@ struct Sub<'a> {
 
 struct Basis {
     kept: Vec<usize>,
-    dropped: Vec<usize>,
     /// No dropped column involves the intercept: the unobserved cell's
     /// linear predictor is estimable.
     intercept_free: bool,
@@ -183,7 +185,6 @@ fn column_basis(x: &Design, rows: &[usize]) -> Basis {
     // used to express dropped columns in terms of kept ones.
     let mut r_mat: Vec<Vec<f64>> = Vec::new();
     let mut kept = Vec::new();
-    let mut dropped = Vec::new();
     let mut intercept_free = true;
     for c in 0..x.cols {
         let col: Vec<f64> = rows.iter().map(|&r| x.at(r, c)).collect();
@@ -227,17 +228,18 @@ fn column_basis(x: &Design, rows: &[usize]) -> Basis {
                     intercept_free = false;
                 }
             }
-            dropped.push(c);
         }
     }
-    Basis { kept, dropped, intercept_free }
+    Basis {
+        kept,
+        intercept_free,
+    }
 }
 
 struct Newton {
     beta: Vec<f64>,
     mu: Vec<f64>,
     converged: bool,
-    iterations: usize,
     var_first: f64,
 }
 
@@ -315,13 +317,18 @@ fn newton(sub: &Sub<'_>, y_all: &[f64], start: Option<&[f64]>) -> Newton {
                 std::mem::swap(&mut eta, &mut eta_t);
                 std::mem::swap(&mut mu, &mut mu_t);
                 dev = dev_t;
-                let small_step = g.iter().zip(&beta).all(|(d, b)| (step * d).abs() <= 1e-9 * (1.0 + b.abs()));
+                let small_step = g
+                    .iter()
+                    .zip(&beta)
+                    .all(|(d, b)| (step * d).abs() <= 1e-9 * (1.0 + b.abs()));
                 if change <= TOL * (dev.abs() + 0.1) && small_step {
                     converged = true;
                 }
                 // Deviance flat but parameters still moving: a boundary
                 // direction. Stop; the caller detects the collapsed cells.
-                if change <= TOL * (dev.abs() + 0.1) && mu.iter().zip(&y).any(|(&m, &yy)| yy == 0.0 && m < ZERO_FIT) {
+                if change <= TOL * (dev.abs() + 0.1)
+                    && mu.iter().zip(&y).any(|(&m, &yy)| yy == 0.0 && m < ZERO_FIT)
+                {
                     converged = true;
                 }
                 break;
@@ -347,7 +354,12 @@ fn newton(sub: &Sub<'_>, y_all: &[f64], start: Option<&[f64]>) -> Newton {
     } else {
         f64::NAN
     };
-    Newton { beta, mu, converged, iterations, var_first }
+    Newton {
+        beta,
+        mu,
+        converged,
+        var_first,
+    }
 }
 
 fn linear_predictor(xs: &[f64], n: usize, p: usize, beta: &[f64], eta: &mut [f64]) {
@@ -396,7 +408,8 @@ pub(crate) fn cholesky(h: &mut [f64], p: usize) -> bool {
         for k in 0..j {
             d -= h[j * p + k] * h[j * p + k];
         }
-        if !(d > 1e-13 * h[j * p + j].abs().max(1e-300)) {
+        // NaN fails too: a non-finite matrix is not positive definite.
+        if d.is_nan() || d <= 1e-13 * h[j * p + j].abs().max(1e-300) {
             return false;
         }
         let d = d.sqrt();
@@ -435,7 +448,11 @@ mod tests {
     use super::*;
 
     fn design(rows: &[&[f64]]) -> Design {
-        Design { rows: rows.len(), cols: rows[0].len(), data: rows.iter().flat_map(|r| r.iter().copied()).collect() }
+        Design {
+            rows: rows.len(),
+            cols: rows[0].len(),
+            data: rows.iter().flat_map(|r| r.iter().copied()).collect(),
+        }
     }
 
     #[test]
@@ -465,7 +482,6 @@ mod tests {
         let y = [10.0, 5.0, 4.0, 0.0];
         let fit = fit_poisson(&x, &y, &[], None);
         assert_eq!(fit.boundary_rows, vec![3]);
-        assert_eq!(fit.boundary_cols, vec![3]);
         assert!(fit.intercept_estimable);
         assert!((fit.beta[0] - 10f64.ln()).abs() < 1e-8);
         assert_eq!(fit.mu[3], 0.0);

@@ -49,7 +49,10 @@ pub struct Hierarchy {
 impl Hierarchy {
     /// The independence model (Rcapture's `Mt`): main effects only.
     pub fn independence(lists: usize) -> Self {
-        Hierarchy { lists, terms: Vec::new() }
+        Hierarchy {
+            lists,
+            terms: Vec::new(),
+        }
     }
 
     /// Builds a model from generating terms, each a set of 0-based list
@@ -60,7 +63,10 @@ impl Hierarchy {
             let mask = g.iter().fold(0u32, |m, &j| m | (1 << j));
             add_with_subterms(mask, &mut terms);
         }
-        Hierarchy { lists, terms: terms.into_iter().collect() }
+        Hierarchy {
+            lists,
+            terms: terms.into_iter().collect(),
+        }
     }
 
     /// Reads a model name: Rcapture's `[123,14,34]` (lists numbered from 1),
@@ -68,10 +74,17 @@ impl Hierarchy {
     /// `,` or `+`, e.g. `EXH*ABA*OSCE + EXH*HRW + OSCE*HRW`.
     pub fn parse(name: &str, list_names: &[String]) -> Result<Self, InputError> {
         let lists = list_names.len();
-        let err = |problem: String| InputError::ModelName { name: name.to_string(), problem };
+        let err = |problem: String| InputError::ModelName {
+            name: name.to_string(),
+            problem,
+        };
         let inner = name.trim().trim_start_matches('[').trim_end_matches(']');
         let mut generators = Vec::new();
-        for token in inner.split([',', '+']).map(str::trim).filter(|t| !t.is_empty()) {
+        for token in inner
+            .split([',', '+'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             let mut g = Vec::new();
             if lists <= 9 && token.chars().all(|c| c.is_ascii_digit()) {
                 for c in token.chars() {
@@ -86,7 +99,12 @@ impl Hierarchy {
                     let j = list_names
                         .iter()
                         .position(|l| l.eq_ignore_ascii_case(part))
-                        .ok_or_else(|| err(format!("`{part}` is not one of the lists {}", list_names.join(", "))))?;
+                        .ok_or_else(|| {
+                            err(format!(
+                                "`{part}` is not one of the lists {}",
+                                list_names.join(", ")
+                            ))
+                        })?;
                     g.push(j);
                 }
             }
@@ -111,7 +129,11 @@ impl Hierarchy {
 
     /// Highest order of interaction (1 for independence).
     pub fn order(&self) -> usize {
-        self.terms.iter().map(|t| t.count_ones() as usize).max().unwrap_or(1)
+        self.terms
+            .iter()
+            .map(|t| t.count_ones() as usize)
+            .max()
+            .unwrap_or(1)
     }
 
     /// The generating terms: highest order first, then in list order;
@@ -119,10 +141,15 @@ impl Hierarchy {
     fn generators(&self) -> Vec<u32> {
         let mut all: Vec<u32> = self.terms.clone();
         all.extend((0..self.lists).map(|j| 1u32 << j));
-        let mut gens: Vec<u32> =
-            all.iter().copied().filter(|&t| !all.iter().any(|&o| o != t && o & t == t)).collect();
+        let mut gens: Vec<u32> = all
+            .iter()
+            .copied()
+            .filter(|&t| !all.iter().any(|&o| o != t && o & t == t))
+            .collect();
         gens.sort_by(|&a, &b| {
-            b.count_ones().cmp(&a.count_ones()).then_with(|| indices(a).cmp(&indices(b)))
+            b.count_ones()
+                .cmp(&a.count_ones())
+                .then_with(|| indices(a).cmp(&indices(b)))
         });
         gens
     }
@@ -132,7 +159,12 @@ impl Hierarchy {
         let parts: Vec<String> = self
             .generators()
             .iter()
-            .map(|&g| indices(g).iter().map(|j| (j + 1).to_string()).collect::<String>())
+            .map(|&g| {
+                indices(g)
+                    .iter()
+                    .map(|j| (j + 1).to_string())
+                    .collect::<String>()
+            })
             .collect();
         format!("[{}]", parts.join(","))
     }
@@ -144,9 +176,19 @@ impl Hierarchy {
             .generators()
             .iter()
             .filter(|g| g.count_ones() >= 2)
-            .map(|&g| indices(g).iter().map(|&j| list_names[j].as_str()).collect::<Vec<_>>().join("×"))
+            .map(|&g| {
+                indices(g)
+                    .iter()
+                    .map(|&j| list_names[j].as_str())
+                    .collect::<Vec<_>>()
+                    .join("×")
+            })
             .collect();
-        if gens.is_empty() { "independent lists".into() } else { gens.join(", ") }
+        if gens.is_empty() {
+            "independent lists".into()
+        } else {
+            gens.join(", ")
+        }
     }
 }
 
@@ -169,8 +211,9 @@ fn add_with_subterms(mask: u32, terms: &mut BTreeSet<u32>) {
 pub fn all_hierarchies(lists: usize, max_order: usize) -> Vec<Hierarchy> {
     let mut models: Vec<Vec<u32>> = vec![Vec::new()];
     for order in 2..=max_order.min(lists.saturating_sub(1)) {
-        let terms_of_order: Vec<u32> =
-            (1u32..(1 << lists)).filter(|m| m.count_ones() as usize == order).collect();
+        let terms_of_order: Vec<u32> = (1u32..(1 << lists))
+            .filter(|m| m.count_ones() as usize == order)
+            .collect();
         let mut next = Vec::new();
         for model in &models {
             let allowed: Vec<u32> = terms_of_order
@@ -182,14 +225,23 @@ pub fn all_hierarchies(lists: usize, max_order: usize) -> Vec<Hierarchy> {
                 .collect();
             for subset in 0u64..(1u64 << allowed.len()) {
                 let mut m = model.clone();
-                m.extend(allowed.iter().enumerate().filter(|(i, _)| subset & (1 << i) != 0).map(|(_, &t)| t));
+                m.extend(
+                    allowed
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| subset & (1 << i) != 0)
+                        .map(|(_, &t)| t),
+                );
                 m.sort_unstable();
                 next.push(m);
             }
         }
         models = next;
     }
-    models.into_iter().map(|terms| Hierarchy { lists, terms }).collect()
+    models
+        .into_iter()
+        .map(|terms| Hierarchy { lists, terms })
+        .collect()
 }
 
 /// Rcapture's heterogeneity models.
@@ -253,7 +305,9 @@ impl Heterogeneity {
             Heterogeneity::MhGamma35 => "unequal catchability, gamma mixture",
             Heterogeneity::MthChao => "list effects and unequal catchability, Chao's lower bound",
             Heterogeneity::MthPoisson2 => "list effects and unequal catchability, Poisson mixture",
-            Heterogeneity::MthDarroch => "list effects and unequal catchability, Darroch's normal mixture",
+            Heterogeneity::MthDarroch => {
+                "list effects and unequal catchability, Darroch's normal mixture"
+            }
             Heterogeneity::MthGamma35 => "list effects and unequal catchability, gamma mixture",
         }
     }
@@ -261,7 +315,10 @@ impl Heterogeneity {
     fn with_list_effects(self) -> bool {
         matches!(
             self,
-            Heterogeneity::MthChao | Heterogeneity::MthPoisson2 | Heterogeneity::MthDarroch | Heterogeneity::MthGamma35
+            Heterogeneity::MthChao
+                | Heterogeneity::MthPoisson2
+                | Heterogeneity::MthDarroch
+                | Heterogeneity::MthGamma35
         )
     }
 
@@ -274,12 +331,16 @@ impl Heterogeneity {
         let kf = k as f64;
         match self {
             Heterogeneity::M0 => Vec::new(),
-            Heterogeneity::MhChao | Heterogeneity::MthChao => {
-                (3..=lists).map(|j| (kf - j as f64 + 1.0).max(0.0)).collect()
+            Heterogeneity::MhChao | Heterogeneity::MthChao => (3..=lists)
+                .map(|j| (kf - j as f64 + 1.0).max(0.0))
+                .collect(),
+            Heterogeneity::MhPoisson2 | Heterogeneity::MthPoisson2 => {
+                vec![2f64.powi(k as i32) - 1.0]
             }
-            Heterogeneity::MhPoisson2 | Heterogeneity::MthPoisson2 => vec![2f64.powi(k as i32) - 1.0],
             Heterogeneity::MhDarroch | Heterogeneity::MthDarroch => vec![kf * kf / 2.0],
-            Heterogeneity::MhGamma35 | Heterogeneity::MthGamma35 => vec![-(3.5 + kf).ln() + 3.5f64.ln()],
+            Heterogeneity::MhGamma35 | Heterogeneity::MthGamma35 => {
+                vec![-(3.5 + kf).ln() + 3.5f64.ln()]
+            }
         }
     }
 }
@@ -453,10 +514,17 @@ pub fn fit_model(model: &Model, y: &[f64], list_names: &[String]) -> ModelFit {
     let mut boundary_terms = Vec::new();
     if let Model::Hierarchical(h) = model {
         for &t in &h.terms {
-            let margin: f64 = (1u32..(1 << lists)).filter(|m| m & t == t).map(|m| y[m as usize]).sum();
+            let margin: f64 = (1u32..(1 << lists))
+                .filter(|m| m & t == t)
+                .map(|m| y[m as usize])
+                .sum();
             if margin == 0.0 {
                 boundary_terms.push(term_words(t, list_names));
-                known_zero.extend((1u32..(1 << lists)).filter(|m| m & t == t).map(|m| m as usize - 1));
+                known_zero.extend(
+                    (1u32..(1 << lists))
+                        .filter(|m| m & t == t)
+                        .map(|m| m as usize - 1),
+                );
             }
         }
         known_zero.sort_unstable();
@@ -473,9 +541,13 @@ pub fn fit_model(model: &Model, y: &[f64], list_names: &[String]) -> ModelFit {
         loop {
             // A coefficient at minus infinity (NaN here, on the boundary) is
             // negative too: its column only touches cells without records.
-            let first_negative = (het_start..design_used.cols).find(|&c| !(fit.beta[c] >= 0.0));
+            let first_negative =
+                (het_start..design_used.cols).find(|&c| fit.beta[c].is_nan() || fit.beta[c] < 0.0);
             let Some(c) = first_negative else { break };
-            let original = (0..design.cols).filter(|i| !dropped.contains(i)).nth(c).unwrap_or(c);
+            let original = (0..design.cols)
+                .filter(|i| !dropped.contains(i))
+                .nth(c)
+                .unwrap_or(c);
             dropped.push(original);
             design_used = design.without_columns(&dropped);
             fit = fit_poisson(&design_used, y_obs, &known_zero, None);
@@ -486,7 +558,13 @@ pub fn fit_model(model: &Model, y: &[f64], list_names: &[String]) -> ModelFit {
     let log_lik: f64 = y_obs
         .iter()
         .zip(&fit.mu)
-        .map(|(&yy, &m)| if yy == 0.0 { -m } else { yy * m.ln() - m - ln_factorial(yy) })
+        .map(|(&yy, &m)| {
+            if yy == 0.0 {
+                -m
+            } else {
+                yy * m.ln() - m - ln_factorial(yy)
+            }
+        })
         .sum();
     let aic = -2.0 * log_lik + 2.0 * parameters as f64;
     let bic = aic + (n.ln() - 2.0) * parameters as f64;
@@ -508,7 +586,10 @@ pub fn fit_model(model: &Model, y: &[f64], list_names: &[String]) -> ModelFit {
     let (estimate, stderr) = match status {
         FitStatus::Ok | FitStatus::Boundary => {
             let m0 = fit.beta[0].exp();
-            (Some(n + m0), Some((m0 + m0 * m0 * fit.var_intercept).max(0.0).sqrt()))
+            (
+                Some(n + m0),
+                Some((m0 + m0 * m0 * fit.var_intercept).max(0.0).sqrt()),
+            )
         }
         _ => (None, None),
     };
@@ -528,16 +609,26 @@ pub fn fit_model(model: &Model, y: &[f64], list_names: &[String]) -> ModelFit {
         delta_aic: None,
         delta_bic: None,
         kind: Some(model.clone()),
-        fit: Some(FitDetail { dropped_cols: dropped, boundary_rows: fit.boundary_rows.clone() }),
+        fit: Some(FitDetail {
+            dropped_cols: dropped,
+            boundary_rows: fit.boundary_rows.clone(),
+        }),
     }
 }
 
 fn term_words(mask: u32, list_names: &[String]) -> String {
-    indices(mask).iter().map(|&j| list_names[j].as_str()).collect::<Vec<_>>().join("×")
+    indices(mask)
+        .iter()
+        .map(|&j| list_names[j].as_str())
+        .collect::<Vec<_>>()
+        .join("×")
 }
 
 fn pattern_words(mask: u32, list_names: &[String]) -> String {
-    let on: Vec<&str> = indices(mask).iter().map(|&j| list_names[j].as_str()).collect();
+    let on: Vec<&str> = indices(mask)
+        .iter()
+        .map(|&j| list_names[j].as_str())
+        .collect();
     format!("on {} only", on.join(" and "))
 }
 
@@ -563,13 +654,36 @@ pub struct ProfileInterval {
 }
 
 /// Computes the profile-likelihood interval of a fitted model.
-pub(crate) fn profile_interval(fitted: &ModelFit, y: &[f64], lists: usize, level: f64) -> Option<ProfileInterval> {
+pub(crate) fn profile_interval(
+    fitted: &ModelFit,
+    y: &[f64],
+    lists: usize,
+    level: f64,
+) -> Option<ProfileInterval> {
+    let n: f64 = y[1..].iter().sum();
+    let limit = (1e6 * n.max(1.0)).max(10.0 * fitted.estimate?);
+    profile_interval_up_to(fitted, y, lists, level, limit)
+}
+
+/// As [`profile_interval`], searching for the upper end no further than
+/// `limit`.
+fn profile_interval_up_to(
+    fitted: &ModelFit,
+    y: &[f64],
+    lists: usize,
+    level: f64,
+    limit: f64,
+) -> Option<ProfileInterval> {
     let model = fitted.kind.as_ref()?;
     let detail = fitted.fit.as_ref()?;
     let estimate = fitted.estimate?;
     let n: f64 = y[1..].iter().sum();
     let (design, _, _) = model.design(lists, 0);
-    let design = if detail.dropped_cols.is_empty() { design } else { design.without_columns(&detail.dropped_cols) };
+    let design = if detail.dropped_cols.is_empty() {
+        design
+    } else {
+        design.without_columns(&detail.dropped_cols)
+    };
     // Boundary cells of the observed fit stay at zero; shift by one for the
     // unobserved cell in row 0.
     let known_zero: Vec<usize> = detail.boundary_rows.iter().map(|r| r + 1).collect();
@@ -617,11 +731,14 @@ pub(crate) fn profile_interval(fitted: &ModelFit, y: &[f64], lists: usize, level
     // Lower end: on (n, mode); the documented count if never low enough.
     let lower = {
         let at_n = g(n, &mut loglik);
-        if at_n >= 0.0 { n } else { bisect(&mut loglik, target, n, mode, estimate) }
+        if at_n >= 0.0 {
+            n
+        } else {
+            bisect(&mut loglik, target, n, mode, estimate)
+        }
     };
     // Upper end: on (mode, 3 N̂), then further out if need be.
-    let mut hi = 3.0 * estimate;
-    let limit = (1e6 * n.max(1.0)).max(10.0 * estimate);
+    let mut hi = (3.0 * estimate).min(limit);
     let mut upper = None;
     loop {
         if g(hi, &mut loglik) < 0.0 {
@@ -665,7 +782,12 @@ fn bisect(f: &mut dyn FnMut(f64) -> f64, target: f64, mut lo: f64, mut hi: f64, 
 
 /// Fits many models, spread over `threads` scoped threads. The result is in
 /// the order of `models` whatever the number of threads.
-pub(crate) fn fit_all(models: &[Model], y: &[f64], list_names: &[String], threads: usize) -> Vec<ModelFit> {
+pub(crate) fn fit_all(
+    models: &[Model],
+    y: &[f64],
+    list_names: &[String],
+    threads: usize,
+) -> Vec<ModelFit> {
     let threads = threads.clamp(1, 64).min(models.len().max(1));
     if threads == 1 {
         return models.iter().map(|m| fit_model(m, y, list_names)).collect();
@@ -674,7 +796,13 @@ pub(crate) fn fit_all(models: &[Model], y: &[f64], list_names: &[String], thread
     std::thread::scope(|scope| {
         let handles: Vec<_> = models
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|m| fit_model(m, y, list_names)).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|m| fit_model(m, y, list_names))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -703,6 +831,43 @@ mod tests {
     }
 
     #[test]
+    fn an_upper_end_beyond_the_search_is_reported_as_missing() {
+        // Kosovo's independence model; its profile upper end is 7,656.
+        let counts = [
+            (1usize, 1131.0),
+            (2, 845.0),
+            (3, 177.0),
+            (4, 936.0),
+            (5, 228.0),
+            (6, 217.0),
+            (7, 181.0),
+            (8, 306.0),
+            (9, 106.0),
+            (10, 31.0),
+            (11, 18.0),
+            (12, 123.0),
+            (13, 42.0),
+            (14, 32.0),
+            (15, 27.0),
+        ];
+        let mut y = vec![0.0; 16];
+        for (m, c) in counts {
+            y[m] = c;
+        }
+        let lists = names(4);
+        let fit = fit_model(&Model::Hierarchical(Hierarchy::independence(4)), &y, &lists);
+        let full = profile_interval(&fit, &y, 4, 0.95).expect("interval");
+        assert!(
+            (full.upper.expect("finite") - 7656.0).abs() < 5.0,
+            "{full:?}"
+        );
+        let cut = profile_interval_up_to(&fit, &y, 4, 0.95, 7500.0).expect("interval");
+        assert!(cut.upper.is_none());
+        assert_eq!(cut.searched_to, Some(7500.0));
+        assert!((cut.lower - full.lower).abs() < 1e-6);
+    }
+
+    #[test]
     fn names_round_trip() {
         let lists = names(4);
         for h in all_hierarchies(4, 3) {
@@ -713,7 +878,10 @@ mod tests {
         assert_eq!(h.name(), "[123,14,34]");
         let by_name = Hierarchy::parse("L1*L2*L3 + L1:L4 + L3*L4", &lists).expect("valid");
         assert_eq!(by_name, h);
-        assert_eq!(Hierarchy::parse("[12]", &lists).expect("valid").name(), "[12,3,4]");
+        assert_eq!(
+            Hierarchy::parse("[12]", &lists).expect("valid").name(),
+            "[12,3,4]"
+        );
         assert_eq!(Hierarchy::independence(5).name(), "[1,2,3,4,5]");
         assert!(Hierarchy::parse("[15]", &lists).is_err());
         assert!(Hierarchy::parse("[1234]", &lists).is_err());

@@ -66,7 +66,10 @@ impl Overlaps {
         I: IntoIterator<Item = (Vec<bool>, u64)>,
     {
         check_lists(&lists)?;
-        let mut table = Overlaps { lists, counts: BTreeMap::new() };
+        let mut table = Overlaps {
+            lists,
+            counts: BTreeMap::new(),
+        };
         for (i, (pattern, count)) in patterns.into_iter().enumerate() {
             table.add(&format!("pattern {}", i + 1), &pattern, count)?;
         }
@@ -81,7 +84,10 @@ impl Overlaps {
         R: AsRef<[bool]>,
     {
         check_lists(&lists)?;
-        let mut table = Overlaps { lists, counts: BTreeMap::new() };
+        let mut table = Overlaps {
+            lists,
+            counts: BTreeMap::new(),
+        };
         for (i, record) in records.into_iter().enumerate() {
             table.add(&format!("record {}", i + 1), record.as_ref(), 1)?;
         }
@@ -92,15 +98,20 @@ impl Overlaps {
     /// "count": n}, ..]}`. An optional `n_observed` is checked against the
     /// counts; other fields (sources, published estimates) are ignored.
     pub fn from_mse_json(text: &str) -> Result<Self, InputError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| InputError::Json { detail: e.to_string() })?;
+        let value: Value = serde_json::from_str(text).map_err(|e| InputError::Json {
+            detail: e.to_string(),
+        })?;
         Self::from_json_value(&value, "")
     }
 
     fn from_json_value(value: &Value, prefix: &str) -> Result<Self, InputError> {
         let field = |name: &str| format!("{prefix}{name}");
         let obj = value.as_object().ok_or_else(|| InputError::Field {
-            field: if prefix.is_empty() { "(top level)".into() } else { prefix.trim_end_matches('.').into() },
+            field: if prefix.is_empty() {
+                "(top level)".into()
+            } else {
+                prefix.trim_end_matches('.').into()
+            },
             problem: "must be an object with `lists` and `patterns`".into(),
         })?;
         let lists_value = obj.get("lists").ok_or_else(|| InputError::Field {
@@ -126,13 +137,19 @@ impl Overlaps {
                 problem: "is missing or not an array; give one {\"in\": [0/1 per list], \"count\": n} per pattern".into(),
             }
         })?;
-        let mut table = Overlaps { lists, counts: BTreeMap::new() };
+        let mut table = Overlaps {
+            lists,
+            counts: BTreeMap::new(),
+        };
         for (i, row) in patterns.iter().enumerate() {
             let place = field(&format!("patterns[{i}]"));
-            let bits = row.get("in").and_then(Value::as_array).ok_or_else(|| InputError::Field {
-                field: format!("{place}.in"),
-                problem: "is missing or not an array of 0/1".into(),
-            })?;
+            let bits =
+                row.get("in")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| InputError::Field {
+                        field: format!("{place}.in"),
+                        problem: "is missing or not an array of 0/1".into(),
+                    })?;
             let mut pattern = Vec::with_capacity(bits.len());
             for (j, bit) in bits.iter().enumerate() {
                 pattern.push(match bit {
@@ -203,7 +220,10 @@ impl Overlaps {
             return Ok(());
         }
         if mask == 0 {
-            return Err(InputError::OnNoList { place: place.to_string(), count });
+            return Err(InputError::OnNoList {
+                place: place.to_string(),
+                count,
+            });
         }
         let entry = self.counts.entry(mask).or_insert(0);
         *entry = entry.checked_add(count).ok_or(InputError::Overflow)?;
@@ -232,14 +252,22 @@ impl Overlaps {
     pub fn list_totals(&self) -> Vec<u64> {
         (0..self.lists.len())
             .map(|j| {
-                self.counts.iter().filter(|(m, _)| *m & (1 << j) != 0).map(|(_, c)| c).sum()
+                self.counts
+                    .iter()
+                    .filter(|(m, _)| *m & (1 << j) != 0)
+                    .map(|(_, c)| c)
+                    .sum()
             })
             .collect()
     }
 
     /// Records on two or more lists.
     pub fn in_overlaps(&self) -> u64 {
-        self.counts.iter().filter(|(m, _)| m.count_ones() >= 2).map(|(_, c)| c).sum()
+        self.counts
+            .iter()
+            .filter(|(m, _)| m.count_ones() >= 2)
+            .map(|(_, c)| c)
+            .sum()
     }
 
     /// The patterns with at least one record, in order of their bit masks.
@@ -247,7 +275,9 @@ impl Overlaps {
         self.counts
             .iter()
             .map(|(&mask, &count)| PatternCount {
-                on: (0..self.lists.len()).map(|j| mask & (1 << j) != 0).collect(),
+                on: (0..self.lists.len())
+                    .map(|j| mask & (1 << j) != 0)
+                    .collect(),
                 count,
             })
             .collect()
@@ -286,7 +316,10 @@ fn check_lists(lists: &[String]) -> Result<(), InputError> {
         return Err(InputError::NoLists);
     }
     if lists.len() > MAX_LISTS {
-        return Err(InputError::TooManyLists { found: lists.len(), max: MAX_LISTS });
+        return Err(InputError::TooManyLists {
+            found: lists.len(),
+            max: MAX_LISTS,
+        });
     }
     for (i, name) in lists.iter().enumerate() {
         if name.trim().is_empty() {
@@ -307,8 +340,9 @@ fn check_lists(lists: &[String]) -> Result<(), InputError> {
 pub fn read_input(text: &str) -> Result<Vec<Stratum>, InputError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        let value: Value = serde_json::from_str(trimmed)
-            .map_err(|e| InputError::Json { detail: e.to_string() })?;
+        let value: Value = serde_json::from_str(trimmed).map_err(|e| InputError::Json {
+            detail: e.to_string(),
+        })?;
         match &value {
             Value::Array(items) => {
                 if items.is_empty() {
@@ -330,7 +364,9 @@ pub fn read_input(text: &str) -> Result<Vec<Stratum>, InputError> {
                     if strata.iter().any(|s: &Stratum| s.name == name) {
                         return Err(InputError::Field {
                             field: format!("[{i}].stratum"),
-                            problem: format!("repeats the stratum name `{name}`; give each a distinct name"),
+                            problem: format!(
+                                "repeats the stratum name `{name}`; give each a distinct name"
+                            ),
                         });
                     }
                     let overlaps = Overlaps::from_json_value(item, &format!("[{i}]."))?;
@@ -339,7 +375,11 @@ pub fn read_input(text: &str) -> Result<Vec<Stratum>, InputError> {
                 Ok(strata)
             }
             _ => Ok(vec![Stratum {
-                name: value.get("stratum").and_then(Value::as_str).unwrap_or("all").to_string(),
+                name: value
+                    .get("stratum")
+                    .and_then(Value::as_str)
+                    .unwrap_or("all")
+                    .to_string(),
                 overlaps: Overlaps::from_json_value(&value, "")?,
             }]),
         }
@@ -351,9 +391,9 @@ pub fn read_input(text: &str) -> Result<Vec<Stratum>, InputError> {
 /// Reads a CSV table: a header row, then one row per pattern (with a `count`
 /// column) or per record (without one). Columns named `count` and `stratum`
 /// (any case) have those roles; every other column is a list, with values
-/// 0/1 (also `true`/`false`, `yes`/`no`). The separator is a comma, or a
-/// semicolon or tab when the header has no comma. Strata come out in the order
-/// they first appear.
+/// 0/1 (also `true`/`false`, `yes`/`no`). The separator (comma, semicolon
+/// or tab) is the one the header uses. Strata come out in the order they
+/// first appear.
 pub fn strata_from_csv(text: &str) -> Result<Vec<Stratum>, InputError> {
     let text = text.trim_start_matches('\u{feff}');
     let mut lines = text
@@ -362,25 +402,23 @@ pub fn strata_from_csv(text: &str) -> Result<Vec<Stratum>, InputError> {
         .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
         .filter(|(_, l)| !l.trim().is_empty());
     let (_, header_line) = lines.next().ok_or(InputError::EmptyCsv)?;
-    let sep = if header_line.contains(',') {
-        ','
-    } else if header_line.contains(';') {
-        ';'
-    } else if header_line.contains('\t') {
-        '\t'
-    } else {
-        ','
-    };
-    let header: Vec<String> = split_csv_line(header_line, sep).into_iter().map(|h| h.trim().to_string()).collect();
+    let sep = detect_separator(header_line);
+    let header: Vec<String> = split_csv_line(header_line, sep)
+        .into_iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     for (i, h) in header.iter().enumerate() {
         if header[..i].iter().any(|o| o.eq_ignore_ascii_case(h)) {
             return Err(InputError::DuplicateColumn { name: h.clone() });
         }
     }
     let count_col = header.iter().position(|h| h.eq_ignore_ascii_case("count"));
-    let stratum_col = header.iter().position(|h| h.eq_ignore_ascii_case("stratum"));
-    let list_cols: Vec<usize> =
-        (0..header.len()).filter(|&i| Some(i) != count_col && Some(i) != stratum_col).collect();
+    let stratum_col = header
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case("stratum"));
+    let list_cols: Vec<usize> = (0..header.len())
+        .filter(|&i| Some(i) != count_col && Some(i) != stratum_col)
+        .collect();
     let lists: Vec<String> = list_cols.iter().map(|&i| header[i].clone()).collect();
     check_lists(&lists)?;
 
@@ -390,7 +428,11 @@ pub fn strata_from_csv(text: &str) -> Result<Vec<Stratum>, InputError> {
         rows += 1;
         let fields = split_csv_line(line, sep);
         if fields.len() != header.len() {
-            return Err(InputError::RaggedRow { line: line_no, expected: header.len(), found: fields.len() });
+            return Err(InputError::RaggedRow {
+                line: line_no,
+                expected: header.len(),
+                found: fields.len(),
+            });
         }
         let mut pattern = Vec::with_capacity(list_cols.len());
         for &c in &list_cols {
@@ -416,23 +458,50 @@ pub fn strata_from_csv(text: &str) -> Result<Vec<Stratum>, InputError> {
             }
             None => 1,
         };
-        let name = stratum_col.map(|c| fields[c].trim().to_string()).unwrap_or_else(|| "all".into());
+        let name = stratum_col
+            .map(|c| fields[c].trim().to_string())
+            .unwrap_or_else(|| "all".into());
         let index = match strata.iter().position(|s| s.name == name) {
             Some(i) => i,
             None => {
                 strata.push(Stratum {
                     name,
-                    overlaps: Overlaps { lists: lists.clone(), counts: BTreeMap::new() },
+                    overlaps: Overlaps {
+                        lists: lists.clone(),
+                        counts: BTreeMap::new(),
+                    },
                 });
                 strata.len() - 1
             }
         };
-        strata[index].overlaps.add(&format!("line {line_no}"), &pattern, count)?;
+        strata[index]
+            .overlaps
+            .add(&format!("line {line_no}"), &pattern, count)?;
     }
     if rows == 0 {
         return Err(InputError::EmptyCsv);
     }
     Ok(strata)
+}
+
+/// The separator is whichever of comma, semicolon and tab occurs most
+/// often outside quotes in the header (a comma when none does).
+fn detect_separator(header: &str) -> char {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for ch in header.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            ';' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], usize::from(i == 0)))
+        .unwrap_or(0);
+    [',', ';', '\t'][best]
 }
 
 /// Splits one CSV line, honouring double quotes (`""` inside quotes is a
@@ -482,7 +551,11 @@ mod tests {
             {"in":[1,0,0],"count":3}],"n_observed":11}"#;
         let t = Overlaps::from_mse_json(text).expect("valid table");
         assert_eq!(t.documented(), 11);
-        assert_eq!(t.count(&[true, false, false]), 8, "duplicate rows are added");
+        assert_eq!(
+            t.count(&[true, false, false]),
+            8,
+            "duplicate rows are added"
+        );
         assert_eq!(t.list_totals(), vec![9, 3, 3]);
         assert_eq!(t.in_overlaps(), 3);
     }
@@ -492,17 +565,30 @@ mod tests {
         let bad = r#"{"lists":["A","B"],"patterns":[{"in":[1,2],"count":5}]}"#;
         let err = Overlaps::from_mse_json(bad).unwrap_err();
         assert!(err.to_string().contains("patterns[0].in[1]"), "{err}");
-        let wrong_total = r#"{"lists":["A","B"],"patterns":[{"in":[1,1],"count":5}],"n_observed":6}"#;
+        let wrong_total =
+            r#"{"lists":["A","B"],"patterns":[{"in":[1,1],"count":5}],"n_observed":6}"#;
         assert!(matches!(
             Overlaps::from_mse_json(wrong_total),
-            Err(InputError::ObservedMismatch { stated: 6, counted: 5 })
+            Err(InputError::ObservedMismatch {
+                stated: 6,
+                counted: 5
+            })
         ));
         let none = r#"{"lists":["A","B"],"patterns":[{"in":[0,0],"count":5}]}"#;
-        assert!(matches!(Overlaps::from_mse_json(none), Err(InputError::OnNoList { .. })));
+        assert!(matches!(
+            Overlaps::from_mse_json(none),
+            Err(InputError::OnNoList { .. })
+        ));
         let short = r#"{"lists":["A","B"],"patterns":[{"in":[1],"count":5}]}"#;
-        assert!(matches!(Overlaps::from_mse_json(short), Err(InputError::PatternLength { .. })));
+        assert!(matches!(
+            Overlaps::from_mse_json(short),
+            Err(InputError::PatternLength { .. })
+        ));
         let dup = r#"{"lists":["A","A"],"patterns":[]}"#;
-        assert!(matches!(Overlaps::from_mse_json(dup), Err(InputError::DuplicateList { .. })));
+        assert!(matches!(
+            Overlaps::from_mse_json(dup),
+            Err(InputError::DuplicateList { .. })
+        ));
     }
 
     #[test]
@@ -514,7 +600,10 @@ mod tests {
         assert_eq!(strata[0].overlaps.lists(), &names(&["List, one", "B"])[..]);
         assert_eq!(strata[0].overlaps.documented(), 8);
         assert_eq!(strata[1].overlaps.count(&[true, true]), 2);
-        assert!(Overlaps::from_csv(text).is_err(), "two strata are refused by from_csv");
+        assert!(
+            Overlaps::from_csv(text).is_err(),
+            "two strata are refused by from_csv"
+        );
     }
 
     #[test]
@@ -524,15 +613,24 @@ mod tests {
         assert_eq!(t.count(&[true, false, false]), 2);
         let err = Overlaps::from_csv("A,B\n1,x\n").unwrap_err();
         assert!(err.to_string().contains("line 2, column `B`"), "{err}");
-        assert!(matches!(Overlaps::from_csv("A,B\n1\n"), Err(InputError::RaggedRow { line: 2, .. })));
-        assert!(matches!(Overlaps::from_csv("A,B,count\n1,0,-3\n"), Err(InputError::BadCount { .. })));
+        assert!(matches!(
+            Overlaps::from_csv("A,B\n1\n"),
+            Err(InputError::RaggedRow { line: 2, .. })
+        ));
+        assert!(matches!(
+            Overlaps::from_csv("A,B,count\n1,0,-3\n"),
+            Err(InputError::BadCount { .. })
+        ));
         assert!(matches!(Overlaps::from_csv(""), Err(InputError::EmptyCsv)));
     }
 
     #[test]
     fn records_tally() {
-        let t = Overlaps::from_records(names(&["A", "B"]), [[true, false], [true, true], [true, false]])
-            .expect("valid");
+        let t = Overlaps::from_records(
+            names(&["A", "B"]),
+            [[true, false], [true, true], [true, false]],
+        )
+        .expect("valid");
         assert_eq!(t.count(&[true, false]), 2);
         assert!(Overlaps::from_records(names(&["A", "B"]), [[false, false]]).is_err());
     }
@@ -542,7 +640,10 @@ mod tests {
         let text = r#"[{"stratum":"x","lists":["A","B","C"],"patterns":[{"in":[1,1,0],"count":2}]},
                        {"stratum":"y","lists":["A","B","C"],"patterns":[{"in":[1,0,0],"count":3}]}]"#;
         let strata = read_input(text).expect("valid");
-        assert_eq!(strata.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(
+            strata.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["x", "y"]
+        );
         assert_eq!(strata[1].overlaps.documented(), 3);
     }
 }

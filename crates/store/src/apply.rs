@@ -4,19 +4,15 @@
 
 use qantar_ledger::Entry;
 use qantar_model::{Kind, Record};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 use crate::StoreError;
+use crate::db::{Db, Param};
 
 /// Apply one entry. Entries must be applied in sequence order.
 /// `parsed` is the record the payload carries, when the caller has it
 /// already (a live append); otherwise it is parsed from the payload.
-pub(crate) fn apply(
-    conn: &Connection,
-    entry: &Entry,
-    parsed: Option<Record>,
-) -> Result<(), StoreError> {
+pub(crate) fn apply(db: &Db, entry: &Entry, parsed: Option<Record>) -> Result<(), StoreError> {
     let fault = |what: String| StoreError::Corrupt {
         seq: Some(entry.seq),
         what,
@@ -34,15 +30,14 @@ pub(crate) fn apply(
             .get("reason")
             .and_then(Value::as_str)
             .ok_or_else(|| fault("a retraction has no reason".into()))?;
-        let changed = conn
-            .prepare_cached(
-                "UPDATE records SET retracted = 1, retract_reason = ?2, updated_seq = ?3, updated_at = ?4 WHERE id = ?1",
-            )?
-            .execute(params![id, reason, entry.seq as i64, entry.time])?;
+        let changed = db.exec(
+            "UPDATE records SET retracted = 1, retract_reason = ?2, updated_seq = ?3, updated_at = ?4 WHERE id = ?1",
+            &[Param::Text(id), Param::Text(reason), Param::from(entry.seq), Param::Text(&entry.time)],
+        )?;
         if changed != 1 {
             return Err(fault(format!("retracts {id}, which does not exist")));
         }
-        note_entry(conn, id, entry.seq)?;
+        note_entry(db, id, entry.seq)?;
         return Ok(());
     }
     let (kind_str, action) = entry
@@ -82,10 +77,12 @@ pub(crate) fn apply(
     }
     let mut index = record.index();
     let label_of = |id: &str| -> Result<Option<String>, StoreError> {
-        Ok(conn
-            .prepare_cached("SELECT label FROM records WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?)
+        db.query_opt(
+            "SELECT label FROM records WHERE id = ?1",
+            &[Param::Text(id)],
+        )?
+        .map(|r| r.text(0))
+        .transpose()
     };
     // Labels name what happened to whom, or who counted what where: the
     // referenced records' labels, not their UUIDs.
@@ -110,38 +107,41 @@ pub(crate) fn apply(
     let data = record.to_json().to_string();
     let date_lo = index.date_earliest.map(|d| d.to_string());
     let date_hi = index.date_latest.map(|d| d.to_string());
-    let seq = entry.seq as i64;
+    let seq = Param::from(entry.seq);
     match action {
         "recorded" => {
-            conn.prepare_cached(
+            db.exec(
                 "INSERT INTO records (id, kind, ref, confidentiality, version, created_seq, updated_seq, created_at, updated_at,
                     label, place, parent, date_lo, date_hi, act_type, status, type_term, data)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )?
-            .execute(params![
-                id,
-                kind.as_str(),
-                record.r#ref,
-                record.confidentiality.as_str(),
-                seq,
-                entry.time,
-                index.label,
-                index.place,
-                record.parent(),
-                date_lo,
-                date_hi,
-                index.act_type,
-                index.status,
-                index.type_term,
-                data
-            ])
+                &[
+                    Param::Text(&id),
+                    Param::Text(kind.as_str()),
+                    record.r#ref.as_deref().into(),
+                    Param::Text(record.confidentiality.as_str()),
+                    seq,
+                    Param::Text(&entry.time),
+                    Param::Text(&index.label),
+                    index.place.as_deref().into(),
+                    record.parent().into(),
+                    date_lo.as_deref().into(),
+                    date_hi.as_deref().into(),
+                    index.act_type.as_deref().into(),
+                    index.status.as_deref().into(),
+                    index.type_term.as_deref().into(),
+                    Param::Text(&data),
+                ],
+            )
             .map_err(|e| fault(format!("cannot record {id}: {e}")))?;
         }
         "amended" => {
-            let existing: Option<String> = conn
-                .prepare_cached("SELECT kind FROM records WHERE id = ?1")?
-                .query_row([&id], |r| r.get(0))
-                .optional()?;
+            let existing: Option<String> = db
+                .query_opt(
+                    "SELECT kind FROM records WHERE id = ?1",
+                    &[Param::Text(&id)],
+                )?
+                .map(|r| r.text(0))
+                .transpose()?;
             match existing {
                 None => return Err(fault(format!("amends {id}, which does not exist"))),
                 Some(k) if k != kind.as_str() => {
@@ -149,46 +149,50 @@ pub(crate) fn apply(
                 }
                 Some(_) => {}
             }
-            conn.prepare_cached(
+            db.exec(
                 "UPDATE records SET ref = ?2, confidentiality = ?3, version = version + 1, updated_seq = ?4, updated_at = ?5,
                     label = ?6, place = ?7, parent = ?8, date_lo = ?9, date_hi = ?10, act_type = ?11, status = ?12,
                     type_term = ?13, data = ?14
                  WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                record.r#ref,
-                record.confidentiality.as_str(),
-                seq,
-                entry.time,
-                index.label,
-                index.place,
-                record.parent(),
-                date_lo,
-                date_hi,
-                index.act_type,
-                index.status,
-                index.type_term,
-                data
-            ])
+                &[
+                    Param::Text(&id),
+                    record.r#ref.as_deref().into(),
+                    Param::Text(record.confidentiality.as_str()),
+                    seq,
+                    Param::Text(&entry.time),
+                    Param::Text(&index.label),
+                    index.place.as_deref().into(),
+                    record.parent().into(),
+                    date_lo.as_deref().into(),
+                    date_hi.as_deref().into(),
+                    index.act_type.as_deref().into(),
+                    index.status.as_deref().into(),
+                    index.type_term.as_deref().into(),
+                    Param::Text(&data),
+                ],
+            )
             .map_err(|e| fault(format!("cannot amend {id}: {e}")))?;
-            conn.prepare_cached("DELETE FROM record_links WHERE from_id = ?1")?
-                .execute([&id])?;
+            db.exec(
+                "DELETE FROM record_links WHERE from_id = ?1",
+                &[Param::Text(&id)],
+            )?;
         }
         other => return Err(fault(format!("unknown action {other:?} in {}", entry.kind))),
     }
-    let mut link = conn.prepare_cached(
-        "INSERT OR IGNORE INTO record_links (from_id, field, to_id) VALUES (?1, ?2, ?3)",
-    )?;
     for reference in record.references() {
-        link.execute(params![id, strip_index(&reference.field), reference.target])?;
+        db.exec(
+            "INSERT INTO record_links (from_id, field, to_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            &[Param::Text(&id), Param::Text(&strip_index(&reference.field)), Param::Text(&reference.target)],
+        )?;
     }
-    note_entry(conn, &id, entry.seq)
+    note_entry(db, &id, entry.seq)
 }
 
-fn note_entry(conn: &Connection, id: &str, seq: u64) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT INTO record_entries (record, seq) VALUES (?1, ?2)")?
-        .execute(params![id, seq as i64])?;
+fn note_entry(db: &Db, id: &str, seq: u64) -> Result<(), StoreError> {
+    db.exec(
+        "INSERT INTO record_entries (record, seq) VALUES (?1, ?2)",
+        &[Param::Text(id), Param::from(seq)],
+    )?;
     Ok(())
 }
 

@@ -31,6 +31,11 @@ pub struct ArchiveConfig {
     pub origin: String,
     /// When the archive was created (RFC 3339 UTC).
     pub created: String,
+    /// Where the ledger and projection live when not in `archive.sqlite`:
+    /// a `postgres://` URL. `QANTAR_DATABASE_URL` overrides it at run time
+    /// (so a password need not be written here) for an archive that has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
 }
 
 /// An open archive: its directory, configuration, store and signing key.
@@ -52,12 +57,15 @@ impl Archive {
     /// Create a new archive in `dir` (which must be absent or empty).
     /// `seed` is 32 random bytes for the signing key; the caller draws them so
     /// this crate stays free of randomness.
+    /// With `database`, the ledger lives in that PostgreSQL database instead
+    /// of `archive.sqlite`; the directory still holds the key and config.
     pub fn init(
         dir: &Path,
         name: &str,
         seed: [u8; 32],
         archive_id: &str,
         stamp: &Stamp,
+        database: Option<&str>,
     ) -> Result<Archive, StoreError> {
         if !name
             .chars()
@@ -84,7 +92,17 @@ impl Archive {
             name: name.to_string(),
             origin: format!("qantar.archive/{name}/{archive_id}"),
             created: stamp.time.clone(),
+            database: database.map(str::to_string),
         };
+        if let Some(url) = database
+            && !crate::is_postgres_url(url)
+        {
+            return Err(crate::InputErrors::one(
+                "--database",
+                "give a postgres:// URL (SQLite needs no option)",
+            )
+            .into());
+        }
         let signer = NoteSigner::from_seed(&format!("qantar-{name}"), seed)
             .map_err(|e| StoreError::Archive(format!("cannot make the signing key: {e}")))?;
         write_private(&dir.join(KEY_FILE), &signer.to_private_text())?;
@@ -99,7 +117,10 @@ impl Archive {
             format!("# qantar archive configuration\n{text}"),
         )
         .map_err(io(&dir.join(CONFIG_FILE)))?;
-        let store = Store::create(&dir.join(DATABASE_FILE))?;
+        let store = match database {
+            Some(url) => Store::create_postgres(url)?,
+            None => Store::create(&dir.join(DATABASE_FILE))?,
+        };
         store.set_meta("origin", &config.origin)?;
         let mut archive = Archive {
             dir: dir.to_path_buf(),
@@ -145,7 +166,18 @@ impl Archive {
                 key_path.display()
             ))
         })?;
-        let store = Store::open(&dir.join(DATABASE_FILE))?;
+        // The environment may carry the URL with its password, but only for
+        // an archive configured for PostgreSQL: a SQLite archive stays SQLite.
+        let url = config.database.as_ref().map(|configured| {
+            std::env::var("QANTAR_DATABASE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| configured.clone())
+        });
+        let store = match &url {
+            Some(url) => Store::open_postgres(url)?,
+            None => Store::open(&dir.join(DATABASE_FILE))?,
+        };
         match store.meta("origin")? {
             Some(o) if o == config.origin => {}
             other => {
@@ -161,6 +193,52 @@ impl Archive {
             store,
             signer,
         })
+    }
+
+    /// Move the ledger to another database (a `postgres://` URL, or
+    /// `sqlite` for this directory's `archive.sqlite`) by replaying it there,
+    /// then point the configuration at the copy. The old database is left
+    /// untouched. Returns the number of entries copied.
+    pub fn migrate(
+        &mut self,
+        to: &str,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<u64, StoreError> {
+        let refuse =
+            |reason: String| -> StoreError { crate::InputErrors::one("--to", reason).into() };
+        let (mut target, database) = if crate::is_postgres_url(to) {
+            if self.config.database.as_deref() == Some(to) {
+                return Err(refuse("that is where the archive already is".into()));
+            }
+            let store = Store::create_postgres(to).map_err(|e| match e {
+                StoreError::Archive(why) => refuse(why),
+                other => other,
+            })?;
+            (store, Some(to.to_string()))
+        } else if to == "sqlite" {
+            if self.config.database.is_none() {
+                return Err(refuse("the archive is already in SQLite".into()));
+            }
+            let path = self.dir.join(DATABASE_FILE);
+            if path.exists() {
+                return Err(refuse(format!(
+                    "{} already exists; move it away first (it may be an older copy of this archive)",
+                    path.display()
+                )));
+            }
+            (Store::create(&path)?, None)
+        } else {
+            return Err(refuse("give a postgres:// URL, or `sqlite`".into()));
+        };
+        let n = self.store.copy_into(&mut target, progress)?;
+        let mut config = self.config.clone();
+        config.database = database;
+        let text = toml::to_string(&config).map_err(|e| StoreError::Archive(e.to_string()))?;
+        let path = self.dir.join(CONFIG_FILE);
+        fs::write(&path, format!("# qantar archive configuration\n{text}")).map_err(io(&path))?;
+        self.config = config;
+        self.store = target;
+        Ok(n)
     }
 
     pub fn verifier(&self) -> NoteVerifier {

@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 
 use qantar_model::{FieldErrors, Kind, Record, Reference};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::db::Param;
 use crate::{Draft, Store, StoreError};
 
 /// One reason an input was refused.
@@ -89,20 +89,18 @@ impl Store {
         } else {
             target.to_string()
         };
+        let sql = if column == "id" {
+            "SELECT id, kind, retracted, parent FROM records WHERE id = ?1"
+        } else {
+            "SELECT id, kind, retracted, parent FROM records WHERE ref = ?1"
+        };
         let row = self
-            .connection()
-            .prepare_cached(&format!(
-                "SELECT id, kind, retracted, parent FROM records WHERE {column} = ?1"
-            ))?
-            .query_row([key], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                ))
+            .db()
+            .query_opt(sql, &[Param::Text(&key)])?
+            .map(|r| -> Result<_, StoreError> {
+                Ok((r.text(0)?, r.text(1)?, r.bool(2)?, r.opt_text(3)?))
             })
-            .optional()?;
+            .transpose()?;
         Ok(match row {
             None => None,
             Some((id, kind, retracted, parent)) => Some(Known {
@@ -393,11 +391,13 @@ impl Store {
                 InputErrors::one("id", format!("record {target:?} is already retracted")).into(),
             );
         }
-        let confidentiality: String = self.connection().query_row(
-            "SELECT confidentiality FROM records WHERE id = ?1",
-            params![known.id],
-            |r| r.get(0),
-        )?;
+        let confidentiality = self
+            .db()
+            .query_one(
+                "SELECT confidentiality FROM records WHERE id = ?1",
+                &[Param::Text(&known.id)],
+            )?
+            .text(0)?;
         Ok(Draft {
             kind: "record.retracted".into(),
             record: Some(known.id),

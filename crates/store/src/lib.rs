@@ -1,6 +1,7 @@
 //! Where a qantar archive's ledger and projection live.
 //!
-//! The [`Store`] keeps two things in one SQLite database: the **ledger** (the
+//! The [`Store`] keeps two things in one database, SQLite (the embedded
+//! default) or PostgreSQL (for organisations with many editors): the **ledger** (the
 //! canonical bytes of every entry, the hashes of the RFC 9162 Merkle tree over
 //! them, and every signed checkpoint) and the **projection** (plain tables of
 //! the current state of every record, for queries). An append writes the
@@ -22,6 +23,7 @@
 pub mod apply;
 pub mod archive;
 pub mod command;
+pub mod db;
 pub mod query;
 mod schema;
 pub mod verify;
@@ -29,11 +31,12 @@ pub mod verify;
 use std::path::Path;
 
 use qantar_ledger::{Checkpoint, Entry, Frontier, Hash, NoteSigner};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 pub use archive::{Archive, ArchiveConfig};
 pub use command::{InputError, InputErrors};
+pub use db::Backend;
+use db::{Db, Param};
 pub use query::{Filter, StoredRecord};
 pub use verify::{Problem, VerifyReport};
 
@@ -47,6 +50,8 @@ pub enum StoreError {
     NotFound(String),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Database(String),
     #[error("the ledger is damaged{}: {what}", seq.map(|s| format!(" at entry {s}")).unwrap_or_default())]
     Corrupt { seq: Option<u64>, what: String },
     #[error("{0}")]
@@ -100,16 +105,17 @@ pub struct Receipt {
     pub checkpoint: String,
 }
 
-/// The SQLite store. One writer at a time (SQLite's lock); readers never block.
+/// The store: one database connection, one writer at a time (the
+/// database's lock); readers never block the writer.
 pub struct Store {
-    conn: Connection,
+    db: Db,
     /// The tree over the entries committed so far, kept in memory so an
     /// append costs O(log n) and no reads. Reloaded if another process wrote.
     frontier: Option<Frontier>,
 }
 
 impl Store {
-    /// Create a new, empty store at `path` (which must not exist).
+    /// Create a new, empty SQLite store at `path` (which must not exist).
     pub fn create(path: &Path) -> Result<Store, StoreError> {
         if path.exists() {
             return Err(StoreError::Archive(format!(
@@ -117,30 +123,47 @@ impl Store {
                 path.display()
             )));
         }
-        let conn = Connection::open(path)?;
-        Self::init(conn)
+        Self::init(Db::open_sqlite(rusqlite::Connection::open(path)?)?)
     }
 
-    /// An in-memory store, for tests and scratch replays.
+    /// An in-memory SQLite store, for tests and scratch replays.
     pub fn in_memory() -> Result<Store, StoreError> {
-        Self::init(Connection::open_in_memory()?)
+        Self::init(Db::open_sqlite(rusqlite::Connection::open_in_memory()?)?)
     }
 
-    fn init(conn: Connection) -> Result<Store, StoreError> {
-        configure(&conn)?;
-        conn.execute_batch(schema::LEDGER)?;
-        conn.execute_batch(schema::PROJECTION)?;
-        conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)",
-            [schema::SCHEMA_VERSION.to_string()],
+    /// Create a new, empty store in a PostgreSQL database (or in the schema
+    /// named by `?schema=` in the URL). Refuses a database that already
+    /// holds an archive.
+    pub fn create_postgres(url: &str) -> Result<Store, StoreError> {
+        let db = Db::open_postgres(url)?;
+        let exists = db
+            .query_opt(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'ledger_entries'",
+                &[],
+            )?
+            .is_some();
+        if exists {
+            return Err(StoreError::Archive(format!(
+                "{} already holds a qantar archive; open it instead, or name another schema with ?schema=<name>",
+                db::redact(url)
+            )));
+        }
+        Self::init(db)
+    }
+
+    fn init(db: Db) -> Result<Store, StoreError> {
+        for m in schema::migrations(db.backend()) {
+            db.batch(m)?;
+        }
+        db.batch(schema::projection(db.backend()))?;
+        db.exec(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[Param::Text(&schema::SCHEMA_VERSION.to_string())],
         )?;
-        Ok(Store {
-            conn,
-            frontier: None,
-        })
+        Ok(Store { db, frontier: None })
     }
 
-    /// Open an existing store.
+    /// Open an existing SQLite store.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if !path.is_file() {
             return Err(StoreError::Archive(format!(
@@ -148,21 +171,34 @@ impl Store {
                 path.display()
             )));
         }
-        let conn = Connection::open(path)?;
-        configure(&conn)?;
-        let version: Option<String> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
+        Self::attach(
+            Db::open_sqlite(rusqlite::Connection::open(path)?)?,
+            &path.display().to_string(),
+        )
+    }
+
+    /// Open an existing PostgreSQL store.
+    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        Self::attach(Db::open_postgres(url)?, &db::redact(url))
+    }
+
+    /// Open a store by location: a `postgres://` URL or a SQLite file path.
+    pub fn open_location(location: &str) -> Result<Store, StoreError> {
+        if is_postgres_url(location) {
+            Self::open_postgres(location)
+        } else {
+            Self::open(Path::new(location))
+        }
+    }
+
+    fn attach(db: Db, name: &str) -> Result<Store, StoreError> {
+        let version = db
+            .query_opt("SELECT value FROM meta WHERE key = 'schema_version'", &[])
             .map_err(|e| {
-                StoreError::Archive(format!(
-                    "{} is not a qantar archive database: {e}",
-                    path.display()
-                ))
-            })?;
+                StoreError::Archive(format!("{name} is not a qantar archive database: {e}"))
+            })?
+            .map(|r| r.text(0))
+            .transpose()?;
         match version.and_then(|v| v.parse::<i64>().ok()) {
             Some(v) if v == schema::SCHEMA_VERSION => {}
             Some(v) if v > schema::SCHEMA_VERSION => {
@@ -173,66 +209,75 @@ impl Store {
             }
             _ => {
                 return Err(StoreError::Archive(format!(
-                    "{} is not a qantar archive database (no schema version)",
-                    path.display()
+                    "{name} is not a qantar archive database (no schema version)"
                 )));
             }
         }
         // The projection is derived: recreate it if someone dropped it.
-        conn.execute_batch(schema::PROJECTION)?;
-        Ok(Store {
-            conn,
-            frontier: None,
-        })
+        db.batch(schema::projection(db.backend()))?;
+        Ok(Store { db, frontier: None })
     }
 
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    pub(crate) fn db(&self) -> &Db {
+        &self.db
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        self.db
+            .query_opt("SELECT value FROM meta WHERE key = ?1", &[Param::Text(key)])?
+            .map(|r| r.text(0))
+            .transpose()
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-            params![key, value],
+        self.db.exec(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[Param::Text(key), Param::Text(value)],
         )?;
         Ok(())
     }
 
     /// Number of entries in the ledger.
     pub fn size(&self) -> Result<u64, StoreError> {
-        let n: Option<i64> =
-            self.conn
-                .query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0))?;
-        Ok(n.map(|n| n as u64 + 1).unwrap_or(0))
+        size_of(&self.db)
     }
 
     /// The entry at `seq`.
     pub fn entry(&self, seq: u64) -> Result<Entry, StoreError> {
-        let bytes: Vec<u8> = self
-            .conn
-            .query_row(
+        let row = self
+            .db
+            .query_opt(
                 "SELECT bytes FROM ledger_entries WHERE seq = ?1",
-                [seq as i64],
-                |r| r.get(0),
-            )
-            .optional()?
+                &[Param::from(seq)],
+            )?
             .ok_or_else(|| StoreError::NotFound(format!("entry {seq}")))?;
-        Entry::from_canonical_bytes(&bytes).map_err(|e| StoreError::Corrupt {
+        Entry::from_canonical_bytes(row.blob(0)?).map_err(|e| StoreError::Corrupt {
             seq: Some(seq),
             what: e.to_string(),
         })
     }
 
+    /// The raw canonical bytes of entries `[from, to)`, in order, for copying.
+    pub fn entry_bytes(
+        &self,
+        from: u64,
+        to: u64,
+        mut f: impl FnMut(u64, &[u8]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.db.for_each(
+            "SELECT seq, bytes FROM ledger_entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
+            &[Param::from(from), Param::from(to)],
+            |r| f(r.u64(0)?, r.blob(1)?),
+        )
+    }
+
     /// Look up the hash of a perfect subtree.
     pub fn node(&self, level: u8, index: u64) -> Result<Hash, StoreError> {
-        fetch_node(&self.conn, level, index)
+        fetch_node(&self.db, level, index)
     }
 
     /// Root of the tree over the first `size` entries.
@@ -249,64 +294,56 @@ impl Store {
         signer: &NoteSigner,
         origin: &str,
     ) -> Result<Receipt, StoreError> {
-        // IMMEDIATE takes the write lock before we read the tree size, so two
-        // processes appending at once are serialised, never interleaved.
-        let tx = rusqlite::Transaction::new_unchecked(
-            &self.conn,
-            rusqlite::TransactionBehavior::Immediate,
-        )?;
-        let mut frontier = load_frontier(&tx, self.frontier.as_ref())?;
+        let tx = self.db.begin_write()?;
+        let db = &self.db;
+        let mut frontier = load_frontier(db, self.frontier.as_ref())?;
         let first_seq = frontier.size();
-        {
-            let mut put_entry =
-                tx.prepare_cached("INSERT INTO ledger_entries (seq, bytes) VALUES (?1, ?2)")?;
-            let mut put_node = tx.prepare_cached(
-                "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
+        for draft in drafts {
+            let parsed = draft.parsed;
+            let entry = Entry {
+                seq: frontier.size(),
+                time: stamp.time.clone(),
+                author: stamp.author.clone(),
+                kind: draft.kind,
+                record: draft.record,
+                confidentiality: draft.confidentiality,
+                payload: draft.payload,
+            };
+            entry.validate().map_err(|e| {
+                StoreError::Archive(format!("refusing to write a malformed entry: {e}"))
+            })?;
+            let bytes = entry.canonical_bytes();
+            db.exec(
+                "INSERT INTO ledger_entries (seq, bytes) VALUES (?1, ?2)",
+                &[Param::from(entry.seq), Param::Blob(&bytes)],
             )?;
-            for draft in drafts {
-                let parsed = draft.parsed;
-                let entry = Entry {
-                    seq: frontier.size(),
-                    time: stamp.time.clone(),
-                    author: stamp.author.clone(),
-                    kind: draft.kind,
-                    record: draft.record,
-                    confidentiality: draft.confidentiality,
-                    payload: draft.payload,
-                };
-                entry.validate().map_err(|e| {
-                    StoreError::Archive(format!("refusing to write a malformed entry: {e}"))
-                })?;
-                let bytes = entry.canonical_bytes();
-                put_entry.execute(params![entry.seq as i64, bytes])?;
-                let mut node_err = None;
-                frontier.push(qantar_ledger::leaf_hash(&bytes), |level, idx, hash| {
-                    if node_err.is_none()
-                        && let Err(e) = put_node.execute(params![level, idx as i64, &hash[..]])
-                    {
-                        node_err = Some(e);
-                    }
-                });
-                if let Some(e) = node_err {
-                    return Err(e.into());
+            let mut node_err = None;
+            frontier.push(qantar_ledger::leaf_hash(&bytes), |level, idx, hash| {
+                if node_err.is_none()
+                    && let Err(e) = db.exec(
+                        "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
+                        &[Param::from(level), Param::from(idx), Param::Blob(&hash[..])],
+                    )
+                {
+                    node_err = Some(e);
                 }
-                apply::apply(&tx, &entry, parsed.map(|b| *b))?;
+            });
+            if let Some(e) = node_err {
+                return Err(e);
             }
+            apply::apply(db, &entry, parsed.map(|b| *b))?;
         }
         let size = frontier.size();
         let root = frontier.root();
-        let checkpoint = Checkpoint {
-            origin: origin.to_string(),
-            size,
-            root,
-            extensions: vec![],
-        };
-        let note = signer
-            .sign(&checkpoint.to_text())
-            .map_err(|e| StoreError::Archive(format!("cannot sign the checkpoint: {e}")))?;
-        tx.execute(
-            "INSERT OR REPLACE INTO checkpoints (tree_size, root, note) VALUES (?1, ?2, ?3)",
-            params![size as i64, &root[..], note],
+        let note = sign(signer, origin, size, root)?;
+        db.exec(
+            "INSERT INTO checkpoints (tree_size, root, note) VALUES (?1, ?2, ?3)
+             ON CONFLICT (tree_size) DO UPDATE SET root = excluded.root, note = excluded.note",
+            &[
+                Param::from(size),
+                Param::Blob(&root[..]),
+                Param::Text(&note),
+            ],
         )?;
         tx.commit()?;
         self.frontier = Some(frontier);
@@ -320,33 +357,42 @@ impl Store {
 
     /// The newest signed checkpoint, if any: `(tree_size, note)`.
     pub fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
+        self.db
+            .query_opt(
                 "SELECT tree_size, note FROM checkpoints ORDER BY tree_size DESC LIMIT 1",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
-            )
-            .optional()?)
+                &[],
+            )?
+            .map(|r| Ok((r.u64(0)?, r.text(1)?)))
+            .transpose()
     }
 
     /// The signed checkpoint of exactly `size` entries, if one was issued.
     pub fn checkpoint_at(&self, size: u64) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
+        self.db
+            .query_opt(
                 "SELECT note FROM checkpoints WHERE tree_size = ?1",
-                [size as i64],
-                |r| r.get(0),
-            )
-            .optional()?)
+                &[Param::from(size)],
+            )?
+            .map(|r| r.text(0))
+            .transpose()
+    }
+
+    /// Every checkpoint, oldest first: `(tree_size, note)`.
+    pub fn checkpoints(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        self.db
+            .query(
+                "SELECT tree_size, note FROM checkpoints ORDER BY tree_size",
+                &[],
+            )?
+            .into_iter()
+            .map(|r| Ok((r.u64(0)?, r.text(1)?)))
+            .collect()
     }
 
     pub fn checkpoint_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM checkpoints", [], |r| r.get(0))?;
-        Ok(n as u64)
+        self.db
+            .query_one("SELECT COUNT(*) FROM checkpoints", &[])?
+            .u64(0)
     }
 
     /// Sign a checkpoint of the current tree if the newest one is older.
@@ -360,18 +406,10 @@ impl Store {
             return Ok((size, note));
         }
         let root = self.root_at(size)?;
-        let checkpoint = Checkpoint {
-            origin: origin.to_string(),
-            size,
-            root,
-            extensions: vec![],
-        };
-        let note = signer
-            .sign(&checkpoint.to_text())
-            .map_err(|e| StoreError::Archive(format!("cannot sign the checkpoint: {e}")))?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO checkpoints (tree_size, root, note) VALUES (?1, ?2, ?3)",
-            params![size as i64, &root[..], note],
+        let note = sign(signer, origin, size, root)?;
+        self.db.exec(
+            "INSERT INTO checkpoints (tree_size, root, note) VALUES (?1, ?2, ?3) ON CONFLICT (tree_size) DO NOTHING",
+            &[Param::from(size), Param::Blob(&root[..]), Param::Text(&note)],
         )?;
         Ok((size, note))
     }
@@ -390,44 +428,185 @@ impl Store {
     /// Drop the projection and replay every entry into it, in one transaction.
     pub fn rebuild(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64, StoreError> {
         let total = self.size()?;
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute_batch(schema::DROP_PROJECTION)?;
-        tx.execute_batch(schema::PROJECTION)?;
-        let n = replay(&self.conn, &tx, total, progress)?;
+        let tx = self.db.begin_write()?;
+        self.db.batch(schema::DROP_PROJECTION)?;
+        self.db.batch(schema::projection(self.db.backend()))?;
+        let n = replay(&self.db, &self.db, total, progress)?;
         tx.commit()?;
         Ok(n)
     }
 
     /// SHA-256 over every projection row in a fixed order, hex.
     pub fn projection_digest(&self) -> Result<String, StoreError> {
-        projection_digest(&self.conn)
+        projection_digest(&self.db)
     }
+
+    /// Copy this store's ledger into `target` (an empty store) entry by entry
+    /// with the same bytes, rebuilding its tree and projection and carrying
+    /// over every signed checkpoint. Used to move an archive between
+    /// backends; `verify` on the copy proves it identical.
+    pub fn copy_into(
+        &self,
+        target: &mut Store,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<u64, StoreError> {
+        if target.size()? != 0 {
+            return Err(StoreError::Archive(
+                "the target already holds entries; migrate into an empty database".into(),
+            ));
+        }
+        let total = self.size()?;
+        let batch = 10_000u64;
+        let mut done = 0u64;
+        let mut frontier = Frontier::new();
+        while done < total {
+            let end = (done + batch).min(total);
+            let tx = target.db.begin_write()?;
+            let tdb = &target.db;
+            self.entry_bytes(done, end, |seq, bytes| {
+                let entry =
+                    Entry::from_canonical_bytes(bytes).map_err(|e| StoreError::Corrupt {
+                        seq: Some(seq),
+                        what: e.to_string(),
+                    })?;
+                if entry.seq != frontier.size() {
+                    return Err(StoreError::Corrupt {
+                        seq: Some(seq),
+                        what: "entries are out of sequence; run `qantar verify` on the source"
+                            .into(),
+                    });
+                }
+                tdb.exec(
+                    "INSERT INTO ledger_entries (seq, bytes) VALUES (?1, ?2)",
+                    &[Param::from(seq), Param::Blob(bytes)],
+                )?;
+                let mut node_err = None;
+                frontier.push(qantar_ledger::leaf_hash(bytes), |level, idx, hash| {
+                    if node_err.is_none()
+                        && let Err(e) = tdb.exec(
+                            "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
+                            &[Param::from(level), Param::from(idx), Param::Blob(&hash[..])],
+                        )
+                    {
+                        node_err = Some(e);
+                    }
+                });
+                if let Some(e) = node_err {
+                    return Err(e);
+                }
+                apply::apply(tdb, &entry, None)
+            })?;
+            tx.commit()?;
+            done = end;
+            progress(done, total);
+        }
+        let tx = target.db.begin_write()?;
+        for (size, note) in self.checkpoints()? {
+            let root = self.root_at(size)?;
+            target.db.exec(
+                "INSERT INTO checkpoints (tree_size, root, note) VALUES (?1, ?2, ?3)",
+                &[
+                    Param::from(size),
+                    Param::Blob(&root[..]),
+                    Param::Text(&note),
+                ],
+            )?;
+        }
+        for key in ["origin"] {
+            if let Some(v) = self.meta(key)? {
+                target.set_meta(key, &v)?;
+            }
+        }
+        tx.commit()?;
+        target.frontier = None;
+        Ok(total)
+    }
+}
+
+impl Store {
+    /// Every table's columns as `(table, column, logical type, in primary
+    /// key)`, sorted, with the backend's type names mapped to `integer`,
+    /// `text` and `bytes`: the two backends' migrations must agree on it.
+    pub fn logical_schema(&self) -> Result<Vec<(String, String, String, bool)>, StoreError> {
+        let logical = |t: &str| match t.to_ascii_lowercase().as_str() {
+            "integer" | "bigint" => "integer".to_string(),
+            "text" => "text".to_string(),
+            "blob" | "bytea" => "bytes".to_string(),
+            other => other.to_string(),
+        };
+        let rows = match self.backend() {
+            Backend::Sqlite => self.db.query(
+                "SELECT m.name, p.name, p.type, p.pk > 0 FROM sqlite_master m, pragma_table_info(m.name) p
+                  WHERE m.type = 'table'",
+                &[],
+            )?,
+            Backend::Postgres => self.db.query(
+                "SELECT c.table_name::text, c.column_name::text, c.data_type::text,
+                        EXISTS (SELECT 1 FROM information_schema.table_constraints t
+                                  JOIN information_schema.key_column_usage k
+                                    ON k.constraint_name = t.constraint_name AND k.table_schema = t.table_schema
+                                 WHERE t.constraint_type = 'PRIMARY KEY' AND t.table_schema = c.table_schema
+                                   AND t.table_name = c.table_name AND k.column_name = c.column_name)
+                   FROM information_schema.columns c WHERE c.table_schema = current_schema()",
+                &[],
+            )?,
+        };
+        let mut out = rows
+            .iter()
+            .map(|r| Ok((r.text(0)?, r.text(1)?, logical(&r.text(2)?), r.bool(3)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        out.sort();
+        Ok(out)
+    }
+}
+
+/// Is this archive location a PostgreSQL URL?
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+fn sign(signer: &NoteSigner, origin: &str, size: u64, root: Hash) -> Result<String, StoreError> {
+    let checkpoint = Checkpoint {
+        origin: origin.to_string(),
+        size,
+        root,
+        extensions: vec![],
+    };
+    signer
+        .sign(&checkpoint.to_text())
+        .map_err(|e| StoreError::Archive(format!("cannot sign the checkpoint: {e}")))
+}
+
+fn size_of(db: &Db) -> Result<u64, StoreError> {
+    let n = db
+        .query_one("SELECT MAX(seq) FROM ledger_entries", &[])?
+        .opt_int(0)?;
+    Ok(n.map(|n| n as u64 + 1).unwrap_or(0))
 }
 
 /// The tree over the committed entries: the cached one if it is still
 /// current, otherwise restored from the stored perfect-subtree hashes.
-fn load_frontier(conn: &Connection, cached: Option<&Frontier>) -> Result<Frontier, StoreError> {
-    let size: Option<i64> =
-        conn.query_row("SELECT MAX(seq) FROM ledger_entries", [], |r| r.get(0))?;
-    let size = size.map(|n| n as u64 + 1).unwrap_or(0);
+fn load_frontier(db: &Db, cached: Option<&Frontier>) -> Result<Frontier, StoreError> {
+    let size = size_of(db)?;
     if let Some(f) = cached
         && f.size() == size
     {
         return Ok(f.clone());
     }
-    Frontier::restore(size, &mut |l, i| fetch_node(conn, l, i))
+    Frontier::restore(size, &mut |l, i| fetch_node(db, l, i))
 }
 
-fn fetch_node(conn: &Connection, level: u8, index: u64) -> Result<Hash, StoreError> {
-    let h: Vec<u8> = conn
-        .prepare_cached("SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2")?
-        .query_row(params![level, index as i64], |r| r.get(0))
-        .optional()?
+fn fetch_node(db: &Db, level: u8, index: u64) -> Result<Hash, StoreError> {
+    let row = db
+        .query_opt(
+            "SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2",
+            &[Param::from(level), Param::from(index)],
+        )?
         .ok_or_else(|| StoreError::Corrupt {
             seq: None,
             what: format!("Merkle node {level}/{index} is missing"),
         })?;
-    h.try_into().map_err(|_| StoreError::Corrupt {
+    row.blob(0)?.try_into().map_err(|_| StoreError::Corrupt {
         seq: None,
         what: format!("Merkle node {level}/{index} is not 32 bytes"),
     })
@@ -437,87 +616,98 @@ fn proof_error<E: std::fmt::Display>(e: qantar_ledger::ProofRequestError<E>) -> 
     StoreError::Proof(e.to_string())
 }
 
-fn configure(conn: &Connection) -> Result<(), StoreError> {
-    // WAL lets readers (the web server) run beside the writer; FULL makes
-    // every commit durable across power loss, not just process death.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // 64 MiB of page cache: bulk appends and replays touch the same index
-    // pages over and over; the default 2 MiB thrashes past ~100k records.
-    conn.pragma_update(None, "cache_size", -65536)?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    Ok(())
-}
-
 /// Replay the entries of `source` (in seq order) into the projection reachable
 /// through `target`. Returns how many were applied.
 pub(crate) fn replay(
-    source: &Connection,
-    target: &Connection,
+    source: &Db,
+    target: &Db,
     total: u64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64, StoreError> {
-    let mut stmt = source.prepare("SELECT seq, bytes FROM ledger_entries ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
+    // PostgreSQL cannot run other statements on a connection while it
+    // streams rows, so a replay into the same PostgreSQL database reads in
+    // chunks; SQLite streams the whole log.
+    let chunked = source.backend() == Backend::Postgres && std::ptr::eq(source, target);
+    let chunk: u64 = if chunked { 10_000 } else { i64::MAX as u64 };
     let mut n = 0u64;
-    while let Some(row) = rows.next()? {
-        let seq: i64 = row.get(0)?;
-        let bytes: Vec<u8> = row.get(1)?;
-        let entry = Entry::from_canonical_bytes(&bytes).map_err(|e| StoreError::Corrupt {
-            seq: Some(seq as u64),
-            what: e.to_string(),
-        })?;
-        if entry.seq != seq as u64 || seq as u64 != n {
-            return Err(StoreError::Corrupt {
-                seq: Some(seq as u64),
-                what: format!(
-                    "stored at position {seq} but expected entry {n}, which says it is {}",
-                    entry.seq
-                ),
-            });
+    loop {
+        let end = n.saturating_add(chunk).min(i64::MAX as u64);
+        let mut got = 0u64;
+        let mut buffered: Vec<Entry> = Vec::new();
+        source.for_each(
+            "SELECT seq, bytes FROM ledger_entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
+            &[Param::from(n), Param::from(end)],
+            |r| {
+                let seq = r.u64(0)?;
+                let entry = Entry::from_canonical_bytes(r.blob(1)?).map_err(|e| StoreError::Corrupt {
+                    seq: Some(seq),
+                    what: e.to_string(),
+                })?;
+                let expected = n + got;
+                if entry.seq != seq || seq != expected {
+                    return Err(StoreError::Corrupt {
+                        seq: Some(seq),
+                        what: format!(
+                            "stored at position {seq} but expected entry {expected}, which says it is {}",
+                            entry.seq
+                        ),
+                    });
+                }
+                got += 1;
+                if chunked {
+                    buffered.push(entry);
+                } else {
+                    apply::apply(target, &entry, None)?;
+                    if (expected + 1).is_multiple_of(4096) {
+                        progress(expected + 1, total);
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        for entry in buffered {
+            apply::apply(target, &entry, None)?;
         }
-        apply::apply(target, &entry, None)?;
-        n += 1;
-        if n.is_multiple_of(4096) {
-            progress(n, total);
+        n += got;
+        progress(n, total);
+        if !chunked || got < chunk {
+            return Ok(n);
         }
     }
-    progress(n, total);
-    Ok(n)
 }
 
-pub(crate) fn projection_digest(conn: &Connection) -> Result<String, StoreError> {
+pub(crate) fn projection_digest(db: &Db) -> Result<String, StoreError> {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    for (table, order) in schema::PROJECTION_TABLES {
+    for (table, order) in schema::projection_tables(db.backend()) {
         h.update(table.as_bytes());
         h.update([0u8]);
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
-        let cols = stmt.column_count();
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            for i in 0..cols {
-                digest_value(&mut h, row.get_ref(i)?);
-            }
-            h.update([0xffu8]);
-        }
+        db.for_each(
+            &format!("SELECT * FROM {table} ORDER BY {order}"),
+            &[],
+            |row| {
+                for v in &row.0 {
+                    digest_value(&mut h, v);
+                }
+                h.update([0xffu8]);
+                Ok(())
+            },
+        )?;
     }
     Ok(hex::encode(h.finalize()))
 }
 
-fn digest_value(h: &mut sha2::Sha256, v: rusqlite::types::ValueRef<'_>) {
-    use rusqlite::types::ValueRef;
+pub(crate) fn digest_value(h: &mut sha2::Sha256, v: &db::Val) {
+    use db::Val;
     use sha2::Digest;
     // Type tag + length prefix: no two different rows can hash alike by
     // shifting bytes between columns.
     let (tag, bytes): (u8, Vec<u8>) = match v {
-        ValueRef::Null => (0, vec![]),
-        ValueRef::Integer(i) => (1, i.to_be_bytes().to_vec()),
-        ValueRef::Real(f) => (2, f.to_be_bytes().to_vec()),
-        ValueRef::Text(t) => (3, t.to_vec()),
-        ValueRef::Blob(b) => (4, b.to_vec()),
+        Val::Null => (0, vec![]),
+        Val::Int(i) => (1, i.to_be_bytes().to_vec()),
+        Val::Real(f) => (2, f.to_be_bytes().to_vec()),
+        Val::Text(t) => (3, t.as_bytes().to_vec()),
+        Val::Blob(b) => (4, b.clone()),
     };
     h.update([tag]);
     h.update((bytes.len() as u64).to_be_bytes());

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use qantar_model::Kind;
-use rusqlite::{OptionalExtension, Row, params_from_iter, types::Value as SqlValue};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::db::{Backend, Param, Row};
 use crate::{Store, StoreError};
 
 /// A record as the projection holds it now.
@@ -31,21 +31,21 @@ pub struct StoredRecord {
 
 const COLUMNS: &str = "id, kind, ref, confidentiality, version, label, created_seq, updated_seq, created_at, updated_at, retracted, retract_reason, data";
 
-fn stored(r: &Row<'_>) -> rusqlite::Result<StoredRecord> {
-    let data: String = r.get(12)?;
+fn stored(r: Row) -> Result<StoredRecord, StoreError> {
+    let data = r.text(12)?;
     Ok(StoredRecord {
-        id: r.get(0)?,
-        kind: r.get(1)?,
-        r#ref: r.get(2)?,
-        confidentiality: r.get(3)?,
-        version: r.get::<_, i64>(4)? as u64,
-        label: r.get(5)?,
-        created_seq: r.get::<_, i64>(6)? as u64,
-        updated_seq: r.get::<_, i64>(7)? as u64,
-        created_at: r.get(8)?,
-        updated_at: r.get(9)?,
-        retracted: r.get(10)?,
-        retract_reason: r.get(11)?,
+        id: r.text(0)?,
+        kind: r.text(1)?,
+        r#ref: r.opt_text(2)?,
+        confidentiality: r.text(3)?,
+        version: r.u64(4)?,
+        label: r.text(5)?,
+        created_seq: r.u64(6)?,
+        updated_seq: r.u64(7)?,
+        created_at: r.text(8)?,
+        updated_at: r.text(9)?,
+        retracted: r.bool(10)?,
+        retract_reason: r.opt_text(11)?,
         data: serde_json::from_str(&data).unwrap_or(Value::Null),
     })
 }
@@ -102,19 +102,21 @@ impl Store {
         let Some(known) = self.lookup(target)? else {
             return Ok(None);
         };
-        Ok(self
-            .connection()
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM records WHERE id = ?1"))?
-            .query_row([known.id], stored)
-            .optional()?)
+        self.db()
+            .query_opt(
+                &format!("SELECT {COLUMNS} FROM records WHERE id = ?1"),
+                &[Param::Text(&known.id)],
+            )?
+            .map(stored)
+            .transpose()
     }
 
     /// Records that pass the filter, ordered by date (undated last), then label.
     pub fn list(&self, f: &Filter) -> Result<Vec<StoredRecord>, StoreError> {
         let mut clauses: Vec<String> = Vec::new();
-        let mut args: Vec<SqlValue> = Vec::new();
-        let arg = |v: String, args: &mut Vec<SqlValue>| {
-            args.push(SqlValue::Text(v));
+        let mut args: Vec<String> = Vec::new();
+        let arg = |v: String, args: &mut Vec<String>| {
+            args.push(v);
             format!("?{}", args.len())
         };
         let mut with = String::new();
@@ -163,14 +165,25 @@ impl Store {
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        let limit = f.limit.map(|l| l as i64).unwrap_or(-1);
+        let page = match (f.limit, f.offset) {
+            (None, 0) => String::new(),
+            (Some(l), o) => format!(" LIMIT {l} OFFSET {o}"),
+            (None, o) => format!(" LIMIT {} OFFSET {o}", i64::MAX),
+        };
+        // Byte order on both backends, so the same archive lists the same way.
+        let c = match self.backend() {
+            Backend::Postgres => " COLLATE \"C\"",
+            Backend::Sqlite => "",
+        };
         let sql = format!(
-            "{with}SELECT {COLUMNS} FROM records {where_} ORDER BY date_lo IS NULL, date_lo, label, id LIMIT {limit} OFFSET {}",
-            f.offset
+            "{with}SELECT {COLUMNS} FROM records {where_} ORDER BY date_lo IS NULL, date_lo{c}, label{c}, id{c}{page}"
         );
-        let mut stmt = self.connection().prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), stored)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        let params: Vec<Param<'_>> = args.iter().map(|a| Param::Text(a)).collect();
+        self.db()
+            .query(&sql, &params)?
+            .into_iter()
+            .map(stored)
+            .collect()
     }
 
     /// Every entry that touched a record, oldest first, with what each changed.
@@ -179,9 +192,13 @@ impl Store {
             .lookup(target)?
             .ok_or_else(|| StoreError::NotFound(target.to_string()))?;
         let seqs: Vec<i64> = self
-            .connection()
-            .prepare("SELECT seq FROM record_entries WHERE record = ?1 ORDER BY seq")?
-            .query_map([&known.id], |r| r.get(0))?
+            .db()
+            .query(
+                "SELECT seq FROM record_entries WHERE record = ?1 ORDER BY seq",
+                &[Param::Text(&known.id)],
+            )?
+            .iter()
+            .map(|r| r.int(0))
             .collect::<Result<_, _>>()?;
         let mut previous: Option<Value> = None;
         let mut out = Vec::new();
@@ -233,26 +250,27 @@ impl Store {
 
     /// Records that reference this one, with the field they reference it from.
     pub fn referenced_by(&self, id: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let mut stmt = self.connection().prepare(
-            "SELECT from_id, field FROM record_links WHERE to_id = ?1 ORDER BY from_id, field",
-        )?;
-        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.db()
+            .query(
+                "SELECT from_id, field FROM record_links WHERE to_id = ?1 ORDER BY from_id, field",
+                &[Param::Text(id)],
+            )?
+            .iter()
+            .map(|r| Ok((r.text(0)?, r.text(1)?)))
+            .collect()
     }
 
     pub fn stats(&self) -> Result<Stats, StoreError> {
-        let conn = self.connection();
+        let db = self.db();
         let mut s = Stats {
             entries: self.size()?,
             ..Stats::default()
         };
-        let mut stmt = conn.prepare(
+        for r in db.query(
             "SELECT kind, confidentiality, retracted, COUNT(*) FROM records GROUP BY kind, confidentiality, retracted",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let (kind, conf, retracted, n): (String, String, bool, i64) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            &[],
+        )? {
+            let (kind, conf, retracted, n) = (r.text(0)?, r.text(1)?, r.bool(2)?, r.int(3)?);
             if retracted {
                 s.retracted += n as u64;
                 continue;
@@ -265,20 +283,16 @@ impl Store {
                 .entry(conf)
                 .or_default() += n as u64;
         }
-        let mut stmt = conn.prepare(
+        for r in db.query(
             "SELECT act_type, COUNT(*) FROM records WHERE kind = 'act' AND retracted = 0 GROUP BY act_type",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let t: Option<String> = r.get(0)?;
-            s.acts_by_type.insert(
-                t.unwrap_or_else(|| "unknown".into()),
-                r.get::<_, i64>(1)? as u64,
-            );
+            &[],
+        )? {
+            s.acts_by_type
+                .insert(r.opt_text(0)?.unwrap_or_else(|| "unknown".into()), r.u64(1)?);
         }
         // Roll each act's place up to the ancestor just below the top of the
         // hierarchy (the city or region), so sites count towards their city.
-        let mut stmt = conn.prepare(
+        let rollup = db.query(
             "WITH RECURSIVE up(act, place, parent, depth) AS (
                  SELECT a.id, p.id, p.parent, 0 FROM records a JOIN records p ON p.id = a.place
                    WHERE a.kind = 'act' AND a.retracted = 0
@@ -289,19 +303,19 @@ impl Store {
              SELECT (SELECT label FROM records WHERE id = u.place), COUNT(*) FROM up u
                WHERE u.depth = (SELECT MAX(depth) FROM up u2 WHERE u2.act = u.act)
                GROUP BY u.place",
+            &[],
         )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let label: Option<String> = r.get(0)?;
+        for r in rollup {
             *s.acts_by_place
-                .entry(label.unwrap_or_default())
-                .or_default() += r.get::<_, i64>(1)? as u64;
+                .entry(r.opt_text(0)?.unwrap_or_default())
+                .or_default() += r.u64(1)?;
         }
-        let unplaced: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM records WHERE kind = 'act' AND retracted = 0 AND place IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
+        let unplaced = db
+            .query_one(
+                "SELECT COUNT(*) FROM records WHERE kind = 'act' AND retracted = 0 AND place IS NULL",
+                &[],
+            )?
+            .int(0)?;
         if unplaced > 0 {
             s.acts_by_place
                 .insert("(no place recorded)".into(), unplaced as u64);

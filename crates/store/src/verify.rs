@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 
 use qantar_ledger::{Checkpoint, Entry, Frontier, Hash, NoteVerifier, leaf_hash, open_note};
-use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::db::{Db, Val};
 use crate::{Store, StoreError, projection_digest, replay, schema};
 
 /// One fault, located as precisely as we can.
@@ -55,7 +55,7 @@ impl Store {
         full: bool,
         progress: &mut dyn FnMut(&str, u64, u64),
     ) -> Result<VerifyReport, StoreError> {
-        let conn = self.connection();
+        let db = self.db();
         let mut problems: Vec<Problem> = Vec::new();
         let mut problem = |seq: Option<u64>, what: String| {
             if problems.len() < MAX_PROBLEMS {
@@ -68,13 +68,10 @@ impl Store {
         let mut checkpoint_count = 0u64;
         let mut latest = None;
         {
-            let mut stmt =
-                conn.prepare("SELECT tree_size, root, note FROM checkpoints ORDER BY tree_size")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
+            db.for_each("SELECT tree_size, root, note FROM checkpoints ORDER BY tree_size", &[], |r| {
                 checkpoint_count += 1;
-                let size = r.get::<_, i64>(0)? as u64;
-                let note: String = r.get(2)?;
+                let size = r.u64(0)?;
+                let note = r.text(2)?;
                 latest = Some(size);
                 let opened = match open_note(&note, std::slice::from_ref(verifier)) {
                     Ok(o) => o,
@@ -85,7 +82,7 @@ impl Store {
                                 "checkpoint of size {size}: the signature does not verify: {e}"
                             ),
                         );
-                        continue;
+                        return Ok(());
                     }
                 };
                 match Checkpoint::parse(&opened.text) {
@@ -111,7 +108,8 @@ impl Store {
                         format!("checkpoint of size {size} cannot be read: {e}"),
                     ),
                 }
-            }
+                Ok(())
+            })?;
         }
 
         // One pass over the entries: sequence, canonical bytes, leaves, tree.
@@ -130,19 +128,18 @@ impl Store {
         {
             // The stored leaf hash comes along only to say *which* entry
             // changed; what decides PASS or FAIL is the signed roots.
-            let mut stmt = conn.prepare(
-                "SELECT e.seq, e.bytes, n.hash FROM ledger_entries e
-                   LEFT JOIN merkle_nodes n ON n.level = 0 AND n.idx = e.seq ORDER BY e.seq",
-            )?;
-            let mut rows = stmt.query([])?;
             let mut expected = 0u64;
             let mut last_good_checkpoint = 0u64;
-            while let Some(r) = rows.next()? {
-                let seq = r.get::<_, i64>(0)? as u64;
-                let bytes: Vec<u8> = r.get(1)?;
-                let stored_leaf: Option<Vec<u8>> = r.get(2)?;
-                let leaf = leaf_hash(&bytes);
-                if stored_leaf.as_deref() != Some(&leaf[..]) && first_bad_leaf.is_none() {
+            db.for_each(
+                "SELECT e.seq, e.bytes, n.hash FROM ledger_entries e
+                   LEFT JOIN merkle_nodes n ON n.level = 0 AND n.idx = e.seq ORDER BY e.seq",
+                &[],
+                |r| {
+                let seq = r.u64(0)?;
+                let bytes = r.blob(1)?;
+                let stored_leaf = r.opt_blob(2)?;
+                let leaf = leaf_hash(bytes);
+                if stored_leaf != Some(&leaf[..]) && first_bad_leaf.is_none() {
                     first_bad_leaf = Some(seq);
                 }
                 if seq != expected {
@@ -157,8 +154,8 @@ impl Store {
                 }
                 // Only a changed leaf needs reading: the signed roots decide
                 // PASS or FAIL; reading says what kind of change it was.
-                if stored_leaf.as_deref() != Some(&leaf[..]) {
-                    match Entry::from_canonical_bytes(&bytes) {
+                if stored_leaf != Some(&leaf[..]) {
+                    match Entry::from_canonical_bytes(bytes) {
                         Ok(e) if e.seq != seq => problem(
                             Some(seq),
                             format!(
@@ -205,7 +202,8 @@ impl Store {
                 if expected.is_multiple_of(65536) {
                     progress("entries", expected, total);
                 }
-            }
+                Ok(())
+            })?;
             progress("entries", expected, total);
             if let Some(l) = latest
                 && l > expected
@@ -232,13 +230,10 @@ impl Store {
         // The stored tree nodes are what proofs are made from: they must
         // match the recomputed tree exactly, with nothing extra.
         {
-            let mut stmt =
-                conn.prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
-            let mut rows = stmt.query([])?;
             let mut seen = 0usize;
             let mut reported = false;
-            while let Some(r) = rows.next()? {
-                let (level, idx, hash): (i64, i64, Vec<u8>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            db.for_each("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx", &[], |r| {
+                let (level, idx, hash) = (r.int(0)?, r.int(1)?, r.blob(2)?);
                 seen += 1;
                 let ok = computed
                     .get(level as usize)
@@ -254,7 +249,8 @@ impl Store {
                         ),
                     );
                 }
-            }
+                Ok(())
+            })?;
             let want: usize = computed.iter().map(Vec::len).sum();
             if seen != want && !reported {
                 problem(
@@ -277,15 +273,18 @@ impl Store {
         };
 
         if full {
-            let live = projection_digest(conn)?;
-            let scratch = Connection::open_in_memory()?;
-            scratch.execute_batch(schema::PROJECTION)?;
+            let live = projection_digest(db)?;
+            // The scratch projection is always in-memory SQLite: the digest
+            // covers values, not the backend, so PostgreSQL archives are
+            // checked against the same replay.
+            let scratch = Db::open_sqlite(rusqlite::Connection::open_in_memory()?)?;
+            scratch.batch(schema::projection(scratch.backend()))?;
             let mut p = |n: u64, t: u64| progress("replay", n, t);
-            match replay(conn, &scratch, total, &mut p) {
+            match replay(db, &scratch, total, &mut p) {
                 Ok(_) => {
                     let replayed = projection_digest(&scratch)?;
                     if replayed != live {
-                        let what = first_projection_difference(conn, &scratch)?;
+                        let what = first_projection_difference(db, &scratch)?;
                         problem(what.0, what.1);
                     }
                     report.replayed_digest = Some(replayed);
@@ -308,26 +307,24 @@ impl Store {
 /// Name the first projection row that differs between the live and the
 /// replayed projection, and the last entry that touched it.
 fn first_projection_difference(
-    live: &Connection,
-    scratch: &Connection,
+    live: &Db,
+    scratch: &Db,
 ) -> Result<(Option<u64>, String), StoreError> {
-    for (table, order) in schema::PROJECTION_TABLES {
-        let rows = |c: &Connection| -> Result<Vec<Vec<rusqlite::types::Value>>, StoreError> {
-            let mut stmt = c.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
-            let n = stmt.column_count();
-            let out = stmt
-                .query_map([], |r| {
-                    (0..n)
-                        .map(|i| r.get::<_, rusqlite::types::Value>(i))
-                        .collect()
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(out)
+    let tables = schema::projection_tables(live.backend())
+        .into_iter()
+        .zip(schema::projection_tables(scratch.backend()));
+    for ((table, live_order), (_, scratch_order)) in tables {
+        let rows = |db: &Db, order: &str| -> Result<Vec<Vec<Val>>, StoreError> {
+            Ok(db
+                .query(&format!("SELECT * FROM {table} ORDER BY {order}"), &[])?
+                .into_iter()
+                .map(|r| r.0)
+                .collect())
         };
-        let (a, b) = (rows(live)?, rows(scratch)?);
-        let text = |v: &rusqlite::types::Value| match v {
-            rusqlite::types::Value::Text(t) => t.clone(),
-            rusqlite::types::Value::Integer(i) => i.to_string(),
+        let (a, b) = (rows(live, live_order)?, rows(scratch, scratch_order)?);
+        let text = |v: &Val| match v {
+            Val::Text(t) => t.clone(),
+            Val::Int(i) => i.to_string(),
             other => format!("{other:?}"),
         };
         for i in 0..a.len().max(b.len()) {
@@ -335,15 +332,11 @@ fn first_projection_difference(
                 (Some(x), Some(y)) if x == y => continue,
                 (Some(x), Some(y)) => {
                     let key = text(&x[0]);
-                    let seq = if *table == "records" {
-                        match &y[7] {
-                            rusqlite::types::Value::Integer(s) => Some(*s as u64),
-                            _ => None,
-                        }
-                    } else {
-                        None
+                    // The replayed row says which entry last touched it.
+                    let seq = match (table, &y[6]) {
+                        ("records", Val::Int(s)) => Some(*s as u64),
+                        _ => None,
                     };
-                    let _ = y;
                     return Ok((
                         seq,
                         format!(

@@ -1,0 +1,42 @@
+-- The projection: derived from the ledger, dropped and rebuilt at will.
+CREATE TABLE IF NOT EXISTS records (
+    id              TEXT PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    ref             TEXT UNIQUE,
+    confidentiality TEXT NOT NULL,
+    version         BIGINT NOT NULL,
+    created_seq     BIGINT NOT NULL,
+    updated_seq     BIGINT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    retracted       BIGINT NOT NULL DEFAULT 0,
+    retract_reason  TEXT,
+    label           TEXT NOT NULL,
+    place           TEXT,
+    parent          TEXT,
+    date_lo         TEXT,
+    date_hi         TEXT,
+    act_type        TEXT,
+    status          TEXT,
+    type_term       TEXT,
+    data            TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_kind ON records (kind, date_lo);
+CREATE INDEX IF NOT EXISTS records_place ON records (place);
+CREATE INDEX IF NOT EXISTS records_parent ON records (parent);
+
+-- Every entry that touched a record, in order: the record's history.
+CREATE TABLE IF NOT EXISTS record_entries (
+    record TEXT NOT NULL,
+    seq    BIGINT NOT NULL,
+    PRIMARY KEY (record, seq)
+);
+
+-- Every reference from one record to another (current version only).
+CREATE TABLE IF NOT EXISTS record_links (
+    from_id TEXT NOT NULL,
+    field   TEXT NOT NULL,
+    to_id   TEXT NOT NULL,
+    PRIMARY KEY (from_id, field, to_id)
+);
+CREATE INDEX IF NOT EXISTS record_links_to ON record_links (to_id);
