@@ -174,6 +174,15 @@ enum Command {
     Rebuild,
     /// Count records by kind, act type, place and confidentiality.
     Stats,
+    /// Serve the archive on the web: the public site in kk/ru/en and the JSON API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Serve the demo archive (built first in --archive, default ./qantar-demo, if missing).
+        #[arg(long)]
+        demo: bool,
+    },
     /// Estimate how many people all the lists missed (multiple systems estimation).
     Estimate {
         /// List overlaps: the MSE JSON format (`lists`, `patterns` of `{in, count}`) or a CSV
@@ -705,6 +714,25 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
         }
         Command::Vocab { name } => {
             out.vocab(name.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { listen, demo } => {
+            let dir = if demo {
+                let dir = cli
+                    .archive
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("qantar-demo"));
+                build_demo(&dir, &cli.author, None, &Out::new(true).silent())?;
+                dir
+            } else {
+                archive_dir(&cli.archive)?
+            };
+            // Open once here so a wrong directory is a clear input error.
+            drop(open(&Some(dir.clone()))?);
+            qantar_web::serve(qantar_web::ServeOptions {
+                archive: dir,
+                listen,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Estimate {

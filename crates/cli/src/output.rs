@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 pub struct Out {
     json: bool,
+    silent: bool,
 }
 
 fn print_json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
@@ -23,7 +24,18 @@ fn print_json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
 
 impl Out {
     pub fn new(json: bool) -> Out {
-        Out { json }
+        Out {
+            json,
+            silent: false,
+        }
+    }
+
+    /// Prints nothing (for work done on the way to another command).
+    pub fn silent(self) -> Out {
+        Out {
+            silent: true,
+            ..self
+        }
     }
 
     /// Progress bars only for a person watching a terminal.
@@ -386,6 +398,9 @@ impl Out {
     }
 
     pub fn demo(&self, archive: &Archive, fresh: bool) -> anyhow::Result<()> {
+        if self.silent {
+            return Ok(());
+        }
         let stats = archive.store.stats()?;
         let dir = archive.dir.display().to_string();
         if self.json {

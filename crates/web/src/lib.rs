@@ -1,1 +1,435 @@
-//! The web site (being written).
+//! The qantar web site: the public archive in Kazakh, Russian and English,
+//! and the read-only JSON API.
+//!
+//! Everything a visitor sees is rendered on the server and works with
+//! JavaScript off: profiles of the people whose records are public, a
+//! timeline of January 2022 and the proceedings after it, a map of
+//! Kazakhstan drawn as SVG, the numbers that sources claimed side by side
+//! with the register's own count, the accountability figures, and the
+//! sources. No page loads anything from elsewhere: the Content-Security-
+//! Policy is `default-src 'self'`, the map outline ships inside the binary,
+//! and there are no web fonts or scripts.
+//!
+//! The one rule that matters most is that **public outputs are built only
+//! from public data**. [`public::Snapshot`] is the whole public view of the
+//! archive, sanitised once (no notes, no references to hidden records, no
+//! acts against hidden victims, no retracted records); pages ([`pages`])
+//! and the API ([`api`]) are functions of it alone. It is cached and rebuilt
+//! when the ledger grows. The interface strings are Fluent catalogues
+//! ([`i18n`]); the language comes from the URL prefix (`/kk/`, `/ru/`,
+//! `/en/`), is remembered in a cookie, and defaults from `Accept-Language`.
+//!
+//! Boundaries: this crate reads the archive through `qantar-store` and never
+//! writes to it. The documenters' workspace (login, forms, roles, CSRF), API
+//! writes and tokens are later slices; they belong under `/work/` and as
+//! further `/api/v1` routes with an authenticating layer, beside
+//! [`router`]'s public routes, and will read a fuller view than the
+//! snapshot.
+
+pub mod api;
+pub mod html;
+pub mod i18n;
+pub mod pages;
+pub mod public;
+pub mod svg;
+
+use std::net::SocketAddr;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use qantar_store::{Archive, Store, StoreError};
+
+use crate::i18n::{Lang, t};
+use crate::public::Snapshot;
+
+/// What `qantar serve` needs.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// The archive directory (as for `qantar --archive`).
+    pub archive: PathBuf,
+    pub listen: SocketAddr,
+}
+
+/// Why the site could not start or answer.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a worker thread failed: {0}")]
+    Worker(String),
+}
+
+/// The shared state: where the database is, a few open stores (a SQLite
+/// connection is `Send` but not `Sync`, so each request borrows one), and
+/// the cached public snapshot.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// The archive directory: extra stores are opened through
+    /// `Archive::open` so they find the same database (SQLite file or the
+    /// configured PostgreSQL URL).
+    dir: PathBuf,
+    stores: Mutex<Vec<Store>>,
+    snapshot: Mutex<Option<Arc<Snapshot>>>,
+}
+
+/// Stores kept open between requests; more are opened under load and
+/// closed when returned to a full pool.
+const POOL: usize = 4;
+
+impl AppState {
+    /// Check that `dir` is an archive and prepare to read it.
+    pub fn open(dir: &FsPath) -> Result<AppState, WebError> {
+        let archive = Archive::open(dir)?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                dir: archive.dir.clone(),
+                stores: Mutex::new(vec![archive.store]),
+                snapshot: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The public snapshot at the archive's current size.
+    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.snapshot())
+            .await
+            .map_err(|e| WebError::Worker(e.to_string()))?
+    }
+}
+
+impl Inner {
+    fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
+        let pooled = self.stores.lock().ok().and_then(|mut p| p.pop());
+        let store = match pooled {
+            Some(s) => s,
+            None => Archive::open(&self.dir)?.store,
+        };
+        let result = self.snapshot_with(&store);
+        if let Ok(mut p) = self.stores.lock()
+            && p.len() < POOL
+        {
+            p.push(store);
+        }
+        result
+    }
+
+    fn snapshot_with(&self, store: &Store) -> Result<Arc<Snapshot>, WebError> {
+        let size = store.size()?;
+        let cached = self.snapshot.lock().ok().and_then(|c| c.clone());
+        if let Some(s) = cached
+            && s.size == size
+        {
+            return Ok(s);
+        }
+        let fresh = Arc::new(Snapshot::load(store)?);
+        if let Ok(mut c) = self.snapshot.lock() {
+            *c = Some(fresh.clone());
+        }
+        Ok(fresh)
+    }
+}
+
+/// The whole site. Later slices add `/work/…` (the documenters' workspace,
+/// behind a session layer) and authenticated `/api/v1` writes beside these.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1", get(api::index))
+        .route("/api/v1/", get(api::index))
+        .route("/api/v1/records", get(api::records))
+        .route("/api/v1/records/{id}", get(api::record))
+        .route("/api/v1/persons/{id}", get(api::person))
+        .route("/api/v1/numbers", get(api::numbers))
+        .route("/api/v1/accountability", get(api::accountability))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/{*rest}", get(api::api_not_found));
+    Router::new()
+        .route("/", get(root))
+        .route("/static/style.css", get(style))
+        .route("/{lang}", get(lang_root))
+        .route("/{lang}/", get(home))
+        .route("/{lang}/people", get(people))
+        .route("/{lang}/people/{id}", get(person))
+        .route("/{lang}/timeline", get(timeline))
+        .route("/{lang}/map", get(map))
+        .route("/{lang}/numbers", get(numbers))
+        .route("/{lang}/accountability", get(accountability))
+        .route("/{lang}/sources", get(sources))
+        .merge(api)
+        .fallback(fallback)
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Run the site until Ctrl-C. Blocking: builds its own runtime.
+pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
+    let state = AppState::open(&opts.archive)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+        let addr = listener.local_addr()?;
+        println!(
+            "qantar: serving {} at http://{addr}/",
+            opts.archive.display()
+        );
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    })
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("interest-cohort=(), geolocation=(), camera=(), microphone=()"),
+    );
+    res
+}
+
+const LANG_COOKIE: &str = "qantar_lang";
+
+/// The reader's language when the URL does not say: the remembered choice,
+/// then `Accept-Language`, then Kazakh (the state language).
+pub fn negotiate(headers: &HeaderMap) -> Lang {
+    let remembered = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| Lang::parse(v.trim()));
+    remembered
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(Lang::Kk)
+}
+
+async fn root(headers: HeaderMap) -> Response {
+    let lang = negotiate(&headers);
+    let mut r = Redirect::to(&format!("/{}/", lang.code())).into_response();
+    r.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    r
+}
+
+async fn lang_root(Path(lang): Path<String>, headers: HeaderMap) -> Response {
+    match Lang::parse(&lang) {
+        Some(l) => Redirect::permanent(&format!("/{}/", l.code())).into_response(),
+        None => not_found_page(negotiate(&headers)),
+    }
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/style.css"),
+    )
+        .into_response()
+}
+
+fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        lang.code()
+    );
+    let mut r = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
+    r
+}
+
+fn not_found_page(lang: Lang) -> Response {
+    let title = t(lang, "not-found-title");
+    html_response(
+        StatusCode::NOT_FOUND,
+        lang,
+        html::page(lang, "", &title, &pages::not_found(lang)),
+    )
+}
+
+fn error_page(lang: Lang) -> Response {
+    let title = t(lang, "error-title");
+    let body = format!("<p>{}</p>", html::esc(&t(lang, "error-text")));
+    html_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        lang,
+        html::page(lang, "", &title, &body),
+    )
+}
+
+async fn fallback(headers: HeaderMap, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return api::api_not_found(uri).await.into_response();
+    }
+    let lang = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| negotiate(&headers));
+    not_found_page(lang)
+}
+
+/// Render a page of the public site: resolve the language, load the
+/// snapshot, and frame what `render` returns (`None` = not found).
+async fn render(
+    state: &AppState,
+    lang: &str,
+    headers: &HeaderMap,
+    path: &str,
+    render: impl FnOnce(Lang, &Snapshot) -> Option<(String, String)>,
+) -> Response {
+    let Some(lang) = Lang::parse(lang) else {
+        return not_found_page(negotiate(headers));
+    };
+    let snap = match state.snapshot().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("qantar-web: cannot read the archive: {e}");
+            return error_page(lang);
+        }
+    };
+    match render(lang, &snap) {
+        Some((title, body)) => {
+            html_response(StatusCode::OK, lang, html::page(lang, path, &title, &body))
+        }
+        None => not_found_page(lang),
+    }
+}
+
+async fn home(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) -> Response {
+    render(&s, &lang, &h, "", |l, snap| {
+        Some((t(l, "home-title"), pages::home(l, snap)))
+    })
+    .await
+}
+
+async fn people(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) -> Response {
+    render(&s, &lang, &h, "people", |l, snap| {
+        Some((t(l, "nav-people"), pages::people(l, snap)))
+    })
+    .await
+}
+
+async fn person(
+    State(s): State<AppState>,
+    Path((lang, id)): Path<(String, String)>,
+    h: HeaderMap,
+) -> Response {
+    let path = format!("people/{}", html::url_part(&id));
+    render(&s, &lang, &h, &path, |l, snap| {
+        let r = snap
+            .get(&id)
+            .filter(|r| r.kind() == qantar_model::Kind::Person)?;
+        Some((html::label(l, snap, r), pages::person(l, snap, r)))
+    })
+    .await
+}
+
+async fn timeline(
+    State(s): State<AppState>,
+    Path(lang): Path<String>,
+    h: HeaderMap,
+    q: Result<Query<pages::TimelineQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    // A malformed query string shows the unfiltered timeline.
+    let q = q.map(|Query(q)| q).unwrap_or_default();
+    let mut path = "timeline".to_string();
+    let mut sep = '?';
+    if let Some(c) = q.city.as_deref().filter(|c| !c.is_empty()) {
+        path.push_str(&format!("{sep}city={}", html::url_part(c)));
+        sep = '&';
+    }
+    if let Some(ty) = q.act_type.as_deref().filter(|c| !c.is_empty()) {
+        path.push_str(&format!("{sep}type={}", html::url_part(ty)));
+    }
+    render(&s, &lang, &h, &path, |l, snap| {
+        Some((t(l, "nav-timeline"), pages::timeline(l, snap, &q)))
+    })
+    .await
+}
+
+async fn map(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) -> Response {
+    render(&s, &lang, &h, "map", |l, snap| {
+        Some((t(l, "nav-map"), pages::map(l, snap)))
+    })
+    .await
+}
+
+async fn numbers(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) -> Response {
+    render(&s, &lang, &h, "numbers", |l, snap| {
+        Some((t(l, "nav-numbers"), pages::numbers(l, snap)))
+    })
+    .await
+}
+
+async fn accountability(
+    State(s): State<AppState>,
+    Path(lang): Path<String>,
+    h: HeaderMap,
+) -> Response {
+    render(&s, &lang, &h, "accountability", |l, snap| {
+        Some((t(l, "nav-accountability"), pages::accountability(l, snap)))
+    })
+    .await
+}
+
+async fn sources(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) -> Response {
+    render(&s, &lang, &h, "sources", |l, snap| {
+        Some((t(l, "nav-sources"), pages::sources(l, snap)))
+    })
+    .await
+}

@@ -1,0 +1,247 @@
+//! The public view of an archive: the only data the public site and the
+//! anonymous API ever see.
+//!
+//! A [`Snapshot`] is built from the projection's **public, unretracted**
+//! records and then *sanitised*: documenters' notes are dropped, and every
+//! reference to a record outside the snapshot is cut (a citation of a
+//! confidential source, a relative who is restricted, a parent place that
+//! is not public). Records whose meaning hangs on a hidden record go as a
+//! whole: an act against a victim who is not public, a relationship to a
+//! hidden person, a proceeding person entry of a hidden person. Claims
+//! retracted by a public claim go too. The views render from this value
+//! alone, so nothing hidden can reach a page by a missed check in a
+//! template, and every count is a count of public records.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use qantar_model::{Body, Kind, Record};
+use qantar_store::{Filter, Store, StoreError};
+
+/// The sanitised public records of an archive at one ledger size.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The ledger size this was built at; the cache reloads when it grows.
+    pub size: u64,
+    records: HashMap<String, Record>,
+    refs: HashMap<String, String>,
+    /// Ids in the store's list order (by date, undated last, then label).
+    order: Vec<String>,
+}
+
+impl Snapshot {
+    /// Load the public records of `store`.
+    pub fn load(store: &Store) -> Result<Snapshot, StoreError> {
+        let size = store.size()?;
+        let rows = store.list(&Filter {
+            confidentiality: Some("public".into()),
+            include_retracted: false,
+            ..Filter::default()
+        })?;
+        let mut records = Vec::with_capacity(rows.len());
+        for row in rows {
+            // Defence in depth: the filter already did this.
+            if row.retracted || row.confidentiality != "public" {
+                continue;
+            }
+            match Record::from_json(&row.data, &mut uuid::Uuid::nil) {
+                Ok(r) => records.push(r),
+                Err(e) => {
+                    return Err(StoreError::Corrupt {
+                        seq: Some(row.updated_seq),
+                        what: format!("record {} does not parse: {e}", row.id),
+                    });
+                }
+            }
+        }
+        Ok(Snapshot::from_records(size, records))
+    }
+
+    /// Sanitise public records (in display order) into a snapshot. Records
+    /// that are not public are dropped here too, so a caller cannot forget.
+    pub fn from_records(size: u64, records: Vec<Record>) -> Snapshot {
+        let mut records: Vec<Record> = records
+            .into_iter()
+            .filter(|r| r.confidentiality == qantar_model::Confidentiality::Public)
+            .collect();
+        // Claims retracted by a public claim are no longer asserted.
+        let retracted: HashSet<String> = records
+            .iter()
+            .filter_map(|r| match &r.body {
+                Body::Claim(c) => Some(c.retracts.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        records.retain(|r| !retracted.contains(&r.id.to_string()));
+
+        // Dropping a record can strand another (an act's victim gone, then a
+        // proceeding's only act gone is still fine); iterate to a fixpoint.
+        loop {
+            let visible: HashSet<String> = records.iter().map(|r| r.id.to_string()).collect();
+            let before = records.len();
+            records.retain(|r| match &r.body {
+                Body::Act(a) => visible.contains(&a.victim),
+                Body::Relationship(rel) => {
+                    visible.contains(&rel.from)
+                        && rel.to.as_ref().is_none_or(|t| visible.contains(t))
+                }
+                _ => true,
+            });
+            if records.len() == before {
+                break;
+            }
+        }
+        let visible: HashSet<String> = records.iter().map(|r| r.id.to_string()).collect();
+        let keep = |id: &String| visible.contains(id);
+        let keep_opt = |o: &mut Option<String>| {
+            if o.as_ref().is_some_and(|id| !visible.contains(id)) {
+                *o = None;
+            }
+        };
+        for r in &mut records {
+            r.notes = None;
+            r.sources.retain(|c| keep(&c.source));
+            match &mut r.body {
+                Body::Person(p) => {
+                    keep_opt(&mut p.residence);
+                    // A spelling as a hidden source wrote it tells what that
+                    // source says; keep at least one name to show.
+                    let first = p.names.first().cloned();
+                    p.names
+                        .retain(|n| n.source.as_ref().is_none_or(|s| visible.contains(s)));
+                    if p.names.is_empty()
+                        && let Some(mut n) = first
+                    {
+                        n.source = None;
+                        p.names.push(n);
+                    }
+                }
+                Body::Event(e) => {
+                    keep_opt(&mut e.place);
+                    keep_opt(&mut e.parent);
+                }
+                Body::Act(a) => {
+                    keep_opt(&mut a.place);
+                    keep_opt(&mut a.event);
+                    for p in &mut a.perpetrators {
+                        keep_opt(&mut p.person);
+                    }
+                    a.perpetrators.retain(|p| {
+                        p.person.is_some() || p.unit.is_some() || p.description.is_some()
+                    });
+                }
+                Body::Place(p) => keep_opt(&mut p.parent),
+                Body::Source(s) => keep_opt(&mut s.reported_in),
+                Body::Claim(c) => {
+                    keep_opt(&mut c.place);
+                    c.about.retain(keep);
+                    c.supersedes.retain(keep);
+                    c.retracts.retain(keep);
+                }
+                Body::Proceeding(p) => {
+                    p.persons.retain(|pp| keep(&pp.person));
+                    p.acts.retain(keep);
+                }
+                Body::Relationship(_) => {}
+            }
+        }
+        let mut snap = Snapshot {
+            size,
+            ..Snapshot::default()
+        };
+        for r in records {
+            let id = r.id.to_string();
+            if let Some(rf) = &r.r#ref {
+                snap.refs.insert(rf.clone(), id.clone());
+            }
+            snap.order.push(id.clone());
+            snap.records.insert(id, r);
+        }
+        snap
+    }
+
+    /// A public record by UUID or ref.
+    pub fn get(&self, target: &str) -> Option<&Record> {
+        self.records
+            .get(target)
+            .or_else(|| self.refs.get(target).and_then(|id| self.records.get(id)))
+    }
+
+    /// Every public record of `kind`, in display order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
+        self.order
+            .iter()
+            .filter_map(|id| self.records.get(id))
+            .filter(move |r| r.kind() == kind)
+    }
+
+    /// Every public record, in display order.
+    pub fn all(&self) -> impl Iterator<Item = &Record> {
+        self.order.iter().filter_map(|id| self.records.get(id))
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The place itself and every public place inside it.
+    pub fn places_within(&self, place: &str) -> HashSet<String> {
+        let mut out: HashSet<String> = HashSet::new();
+        let Some(root) = self.get(place) else {
+            return out;
+        };
+        out.insert(root.id.to_string());
+        loop {
+            let before = out.len();
+            for p in self.of_kind(Kind::Place) {
+                if let Body::Place(pl) = &p.body
+                    && pl.parent.as_ref().is_some_and(|par| out.contains(par))
+                {
+                    out.insert(p.id.to_string());
+                }
+            }
+            if out.len() == before {
+                return out;
+            }
+        }
+    }
+
+    /// The city (or the highest place below the country) a place lies in,
+    /// so sites and facilities count towards their city on the map.
+    pub fn city_of(&self, place: &str) -> Option<&Record> {
+        let mut cur = self.get(place)?;
+        for _ in 0..32 {
+            let Body::Place(p) = &cur.body else {
+                return None;
+            };
+            if matches!(p.place_type.as_str(), "city" | "town" | "village") {
+                return Some(cur);
+            }
+            match p.parent.as_deref().and_then(|id| self.get(id)) {
+                Some(parent) => match &parent.body {
+                    Body::Place(pp) if pp.place_type == "country" => return Some(cur),
+                    _ => cur = parent,
+                },
+                None => return Some(cur),
+            }
+        }
+        Some(cur)
+    }
+
+    /// Records that cite `source`, by kind.
+    pub fn citing(&self, source: &str) -> BTreeMap<&'static str, Vec<&Record>> {
+        let mut out: BTreeMap<&'static str, Vec<&Record>> = BTreeMap::new();
+        for r in self.all() {
+            let cites = r.sources.iter().any(|c| c.source == source)
+                || matches!(&r.body, Body::Person(p) if p.names.iter().any(|n| n.source.as_deref() == Some(source)));
+            if cites {
+                out.entry(r.kind().as_str()).or_default().push(r);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,66 @@
+//! Every interface string exists in Kazakh, Russian and English.
+
+use qantar_web::i18n::{Lang, keys, parses};
+
+#[test]
+fn every_catalogue_parses_and_has_the_same_keys() {
+    let en = keys(Lang::En);
+    assert!(en.len() > 80, "en.ftl has {} keys", en.len());
+    for lang in Lang::ALL {
+        parses(lang).unwrap_or_else(|e| panic!("{e}"));
+        let k = keys(lang);
+        let missing: Vec<&String> = en.iter().filter(|x| !k.contains(x)).collect();
+        let extra: Vec<&String> = k.iter().filter(|x| !en.contains(x)).collect();
+        assert!(missing.is_empty(), "{}.ftl lacks {missing:?}", lang.code());
+        assert!(
+            extra.is_empty(),
+            "{}.ftl has keys en.ftl lacks: {extra:?}",
+            lang.code()
+        );
+    }
+}
+
+#[test]
+fn every_key_the_code_uses_is_in_the_catalogues() {
+    // The literal keys passed to t()/ta() in the sources, plus the ones built
+    // at run time (months, record kinds).
+    let mut used: Vec<String> = Vec::new();
+    for file in ["html.rs", "pages.rs", "lib.rs", "api.rs", "svg.rs"] {
+        let path = format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        for call in [
+            "t(lang, \"",
+            "t(l, \"",
+            "t(other, \"",
+            "ta(lang, \"",
+            "ta(\n            lang,\n            \"",
+        ] {
+            for part in text.split(call).skip(1) {
+                if let Some(end) = part.find('"') {
+                    used.push(part[..end].to_string());
+                }
+            }
+        }
+    }
+    used.extend((1..=12).map(|m| format!("month-{m}")));
+    used.extend(
+        [
+            "person",
+            "event",
+            "act",
+            "place",
+            "source",
+            "claim",
+            "proceeding",
+            "relationship",
+        ]
+        .map(|k| format!("kind-{k}")),
+    );
+    assert!(used.len() > 60, "found {} keys in the code", used.len());
+    for lang in Lang::ALL {
+        let k = keys(lang);
+        for key in &used {
+            assert!(k.contains(key), "{}.ftl lacks {key:?}", lang.code());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The public site and the anonymous API must show nothing that is not
+//! public. Every restricted or confidential field of this archive holds a
+//! marker containing "LEAK" (refs of hidden records contain "leak"); the
+//! test crawls every public page and every anonymous API answer and must
+//! find none of them, nor the UUID of any hidden record.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::fixture::{RETRACT, records};
+use common::*;
+
+#[tokio::test]
+async fn no_hidden_field_reaches_any_public_page_or_api_answer() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("a");
+    let archive = archive_with(&dir, &records(), &RETRACT);
+    // UUIDs of everything that is not public (or is retracted).
+    let mut hidden_ids = Vec::new();
+    for r in archive
+        .store
+        .list(&qantar_store::Filter {
+            include_retracted: true,
+            ..Default::default()
+        })
+        .expect("list")
+    {
+        if r.confidentiality != "public"
+            || r.retracted
+            || r.r#ref.as_deref().is_some_and(|x| x.starts_with("leak-"))
+        {
+            hidden_ids.push((r.id.clone(), r.r#ref.clone().unwrap_or_default()));
+        }
+    }
+    assert!(
+        hidden_ids.len() >= 15,
+        "the fixture hides {} records",
+        hidden_ids.len()
+    );
+    drop(archive);
+    let app = router_for(&dir);
+    let pages = crawl(&app).await;
+    assert!(pages.len() > 40, "crawled only {} pages", pages.len());
+    let persons = pages
+        .iter()
+        .filter(|(u, _, _)| u.contains("/people/"))
+        .count();
+    assert!(persons >= 6, "person pages crawled: {persons}");
+    for (uri, status, body) in &pages {
+        assert!(!status.is_server_error(), "{uri} answered {status}");
+        let lower = body.to_lowercase();
+        assert!(
+            !lower.contains("leak"),
+            "{uri} leaks: …{}…",
+            around(body, "leak")
+        );
+        for (id, r) in &hidden_ids {
+            assert!(
+                !body.contains(id.as_str()),
+                "{uri} names hidden record {r} ({id})"
+            );
+        }
+    }
+    // Asking for a hidden record by id or ref looks exactly like asking for
+    // one that does not exist.
+    for (id, r) in &hidden_ids {
+        for uri in [
+            format!("/api/v1/records/{id}"),
+            format!("/api/v1/records/{r}"),
+            format!("/api/v1/persons/{id}"),
+        ] {
+            let got = get(&app, &uri).await;
+            assert_eq!(got.status, StatusCode::NOT_FOUND, "{uri}");
+            assert!(
+                !got.body.to_lowercase().contains("leak-")
+                    || got.body.contains(&format!("\\\"{r}\\\"")),
+                "{uri}: {}",
+                got.body
+            );
+        }
+        let got = get(&app, &format!("/en/people/{id}")).await;
+        assert_eq!(got.status, StatusCode::NOT_FOUND);
+        assert!(!got.body.to_lowercase().contains("leak"));
+    }
+}
+
+#[tokio::test]
+async fn counts_are_counts_of_public_records_only() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("a");
+    drop(archive_with(&dir, &records(), &RETRACT));
+    let app = router_for(&dir);
+    let acc = get(&app, "/api/v1/accountability").await.json();
+    // One public complaint; the confidential one (which was "charged") is not counted.
+    assert_eq!(acc["complaints"], 1);
+    assert_eq!(acc["complaints_prosecuted"], 0);
+    let numbers = get(&app, "/api/v1/numbers").await.json();
+    let killed = numbers
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|g| g["metric"] == "killed" && g["place"].is_null())
+        .expect("a national killed group");
+    // Two public claims; confidential, retracted and withdrawn ones are gone.
+    let values: Vec<&str> = killed["claims"]
+        .as_array()
+        .expect("claims")
+        .iter()
+        .map(|c| c["value"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(values, ["238", "more than 240"]);
+    assert_eq!(killed["range_low"], 238);
+    assert!(killed["range_high"].is_null(), "open-ended: {killed}");
+    // Documented killings: only the public act against a public victim.
+    assert_eq!(killed["documented"], 1);
+    let home = get(&app, "/en/").await;
+    assert!(home.body.contains("2 people"), "{}", home.body);
+    assert!(home.body.contains("2 documented acts"), "{}", home.body);
+    let people = get(&app, "/api/v1/records?kind=person").await.json();
+    assert_eq!(people["total"], 2);
+}
+
+fn around(body: &str, needle: &str) -> String {
+    let lower = body.to_lowercase();
+    let i = lower.find(needle).unwrap_or(0);
+    let start = body
+        .char_indices()
+        .map(|(i, _)| i)
+        .rfind(|&j| j + 80 <= i)
+        .unwrap_or(0);
+    body[start..].chars().take(200).collect()
+}
