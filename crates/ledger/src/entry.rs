@@ -218,6 +218,20 @@ impl Entry {
                 .unwrap_or(canonical.len().min(bytes.len()));
             return Err(EntryError::NotCanonical { offset });
         }
+        Self::from_value(value)
+    }
+
+    /// Parse entry bytes without checking that they are canonical: for
+    /// replaying a ledger whose bytes `verify` checks by hash anyway, where
+    /// re-encoding every entry would only repeat that work. Fields, types
+    /// and the version are still checked.
+    pub fn from_bytes_unverified(bytes: &[u8]) -> Result<Entry, EntryError> {
+        let value: Value =
+            serde_json::from_slice(bytes).map_err(|e| EntryError::Json(e.to_string()))?;
+        Self::from_value(value)
+    }
+
+    fn from_value(value: Value) -> Result<Entry, EntryError> {
         let Value::Object(mut map) = value else {
             return Err(EntryError::NotAnObject);
         };

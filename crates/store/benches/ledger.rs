@@ -1,8 +1,10 @@
 //! Ledger benchmarks: append throughput, verify, verify --full, rebuild and
 //! proofs on a large archive. Prints a table.
 //!
-//! cargo bench -p qantar-store --bench ledger            # 1,000,000 entries
+//! cargo bench -p qantar-store --bench ledger            # 1,000,000 entries, SQLite
 //! QANTAR_BENCH_ENTRIES=100000 cargo bench -p qantar-store --bench ledger
+//! QANTAR_BENCH_DATABASE=postgres://postgres@127.0.0.1/test cargo bench -p qantar-store --bench ledger
+//!   (PostgreSQL: the bench works in a scratch schema it drops afterwards)
 
 use std::time::{Duration, Instant};
 
@@ -48,7 +50,15 @@ fn main() {
     let signer = NoteSigner::from_seed("qantar-bench", [7u8; 32]).unwrap();
     let verifier = signer.verifier();
     let st = stamp();
-    let mut store = Store::create(&dir.path().join("bench.sqlite")).unwrap();
+    let pg = std::env::var("QANTAR_BENCH_DATABASE")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .map(|url| qantar_store::db::ScratchSchema::new(&url, "bench"));
+    let mut store = match &pg {
+        Some(schema) => Store::create_postgres(&schema.url).unwrap(),
+        None => Store::create(&dir.path().join("bench.sqlite")).unwrap(),
+    };
+    println!("backend: {:?}\n", store.backend());
     let src = store
         .prepare_records(&[json!({"kind": "source", "ref": "src", "source_kind": "list", "title": "bench list"})], &mut uuid::Uuid::now_v7)
         .unwrap();

@@ -156,6 +156,7 @@ impl Store {
             db.batch(m)?;
         }
         db.batch(schema::projection(db.backend()))?;
+        db.batch(schema::projection_indexes(db.backend()))?;
         db.exec(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[Param::Text(&schema::SCHEMA_VERSION.to_string())],
@@ -215,6 +216,7 @@ impl Store {
         }
         // The projection is derived: recreate it if someone dropped it.
         db.batch(schema::projection(db.backend()))?;
+        db.batch(schema::projection_indexes(db.backend()))?;
         Ok(Store { db, frontier: None })
     }
 
@@ -432,6 +434,7 @@ impl Store {
         self.db.batch(schema::DROP_PROJECTION)?;
         self.db.batch(schema::projection(self.db.backend()))?;
         let n = replay(&self.db, &self.db, total, progress)?;
+        self.db.batch(schema::projection_indexes(self.db.backend()))?;
         tx.commit()?;
         Ok(n)
     }
@@ -639,7 +642,7 @@ pub(crate) fn replay(
             &[Param::from(n), Param::from(end)],
             |r| {
                 let seq = r.u64(0)?;
-                let entry = Entry::from_canonical_bytes(r.blob(1)?).map_err(|e| StoreError::Corrupt {
+                let entry = Entry::from_bytes_unverified(r.blob(1)?).map_err(|e| StoreError::Corrupt {
                     seq: Some(seq),
                     what: e.to_string(),
                 })?;

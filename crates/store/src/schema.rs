@@ -15,10 +15,20 @@ pub fn migrations(backend: Backend) -> &'static [&'static str] {
 
 pub const SCHEMA_VERSION: i64 = 1;
 
+/// The projection's tables (with their primary keys and unique `ref`).
 pub fn projection(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => include_str!("../migrations/sqlite/projection.sql"),
         Backend::Postgres => include_str!("../migrations/postgres/projection.sql"),
+    }
+}
+
+/// The projection's secondary indexes, for queries; a replay creates them
+/// after loading, and a scratch replay for `verify --full` not at all.
+pub fn projection_indexes(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => include_str!("../migrations/sqlite/projection_indexes.sql"),
+        Backend::Postgres => include_str!("../migrations/postgres/projection_indexes.sql"),
     }
 }
 
@@ -44,6 +54,10 @@ pub fn projection_tables(backend: Backend) -> [(&'static str, &'static str); 3] 
 }
 
 pub const DROP_PROJECTION: &str = "
+DROP INDEX IF EXISTS records_kind;
+DROP INDEX IF EXISTS records_place;
+DROP INDEX IF EXISTS records_parent;
+DROP INDEX IF EXISTS record_links_to;
 DROP TABLE IF EXISTS record_links;
 DROP TABLE IF EXISTS record_entries;
 DROP TABLE IF EXISTS records;

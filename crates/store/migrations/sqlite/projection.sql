@@ -21,9 +21,6 @@ CREATE TABLE IF NOT EXISTS records (
     type_term       TEXT,
     data            TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS records_kind ON records (kind, date_lo);
-CREATE INDEX IF NOT EXISTS records_place ON records (place);
-CREATE INDEX IF NOT EXISTS records_parent ON records (parent);
 
 -- Every entry that touched a record, in order: the record's history.
 CREATE TABLE IF NOT EXISTS record_entries (
@@ -39,4 +36,3 @@ CREATE TABLE IF NOT EXISTS record_links (
     to_id   TEXT NOT NULL,
     PRIMARY KEY (from_id, field, to_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS record_links_to ON record_links (to_id);
