@@ -9,6 +9,7 @@
 
 mod clock;
 mod demo;
+mod enlarge;
 mod input;
 mod link_cmd;
 mod output;
@@ -71,6 +72,12 @@ enum Command {
         /// Keep the demo's ledger in PostgreSQL instead of SQLite.
         #[arg(long, value_name = "URL")]
         database: Option<String>,
+        /// Enlarge the demo with this many SYNTHETIC people (each with an act), for load tests.
+        #[arg(long, default_value_t = 0)]
+        persons: u64,
+        /// Seed for the synthetic people.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Record new records, from flags or from a file (--file) of many records.
     Add {
@@ -372,12 +379,31 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             out.created(&archive);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { database } => {
+        Command::Demo {
+            database,
+            persons,
+            seed,
+        } => {
             let dir = cli
                 .archive
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("qantar-demo"));
             build_demo(&dir, &cli.author, database.as_deref(), out)?;
+            if persons > 0 {
+                let mut archive = open(&Some(dir.clone()))?;
+                if archive.store.lookup("synthetic-load-test")?.is_some() {
+                    return Err(bad_input(
+                        "--persons",
+                        "this demo archive was enlarged already; build a fresh one",
+                    ));
+                }
+                let records = enlarge::synthetic_records(persons, seed);
+                let stamp = stamp(&cli.author);
+                add_records(&mut archive, &records, 10_000, &stamp, out)?;
+                if !cli.json {
+                    println!("Added {persons} synthetic people (marked as such) for load tests.");
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Add {
