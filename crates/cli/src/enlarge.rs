@@ -90,7 +90,7 @@ pub fn synthetic_records(count: u64, seed: u64) -> Vec<Value> {
         "confidentiality": "public", "reliability": "unknown",
     }));
     for i in 0..count {
-        let female = rng.next() % 3 == 0;
+        let female = rng.next().is_multiple_of(3);
         let given = if female {
             rng.pick(GIVEN_F)
         } else {
@@ -120,7 +120,7 @@ pub fn synthetic_records(count: u64, seed: u64) -> Vec<Value> {
             "act_type": act_type, "victim": person, "date": format!("2022-01-{day:02}"), "place": city,
             "sources": ["synthetic-load-test"],
         }));
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             out.push(json!({
                 "kind": "proceeding", "confidentiality": "public", "proceeding_kind": "complaint",
                 "persons": [{"person": person, "role": "complainant"}],
