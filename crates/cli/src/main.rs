@@ -15,6 +15,7 @@ mod link_cmd;
 mod output;
 mod synth_cmd;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -190,6 +191,16 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Accounts of the web workspace.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// API tokens for writing through /api/v1.
+    Token {
+        #[command(subcommand)]
+        what: TokenCommand,
+    },
     /// Estimate how many people all the lists missed (multiple systems estimation).
     Estimate {
         /// List overlaps: the MSE JSON format (`lists`, `patterns` of `{in, count}`) or a CSV
@@ -222,6 +233,28 @@ enum Command {
     Link(link_cmd::LinkArgs),
     /// Generate a synthetic population and overlapping victim lists with known truth.
     Synth(synth_cmd::SynthArgs),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input (one line).
+    Add {
+        name: String,
+        /// viewer, analyst, editor or admin.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for an account; it is printed once and stored only as a hash.
+    Add {
+        account: String,
+        /// What the token is for, e.g. "import script".
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -759,6 +792,59 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
                 archive: dir,
                 listen,
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            what: UserCommand::Add { name, role },
+        } => {
+            let dir = archive_dir(&cli.archive)?;
+            drop(open(&cli.archive)?);
+            let role = qantar_web::Role::parse(&role).ok_or_else(|| {
+                bad_input(
+                    "--role",
+                    format!("{role:?}: use viewer, analyst, editor or admin"),
+                )
+            })?;
+            if std::io::stdin().is_terminal() {
+                eprint!(
+                    "password for {name} (at least 10 characters; it will be visible as you type): "
+                );
+            }
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read the password")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            qantar_web::add_user(&dir, &name, role, password)
+                .map_err(|e| bad_input("user", format!("{e:#}")))?;
+            if cli.json {
+                println!(
+                    "{}",
+                    json!({ "ok": true, "user": name, "role": role.as_str() })
+                );
+            } else {
+                println!("Created {} account {name}.", role.as_str());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            what: TokenCommand::Add { account, label },
+        } => {
+            let dir = archive_dir(&cli.archive)?;
+            drop(open(&cli.archive)?);
+            let token = qantar_web::create_token(&dir, &account, &label)
+                .map_err(|e| bad_input("token", format!("{e:#}")))?;
+            if cli.json {
+                println!(
+                    "{}",
+                    json!({ "ok": true, "account": account, "token": token })
+                );
+            } else {
+                println!("{token}");
+                eprintln!(
+                    "This token is shown only now. Use it as `Authorization: Bearer <token>`."
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Estimate {

@@ -757,3 +757,46 @@ fn estimate_reads_list_overlaps_and_reports_models_with_intervals() {
         Some(2)
     );
 }
+
+#[test]
+fn accounts_and_tokens_are_created_from_the_command_line() {
+    use std::io::Write;
+    let s = Scratch::new();
+    let a = s.init();
+    let add = |name: &str, role: &str, password: &str| {
+        let mut child = std::process::Command::new(bin())
+            .args(["user", "add", name, "--role", role, "--json", "--archive"])
+            .arg(&a)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let ok = add("alice", "editor", "a long enough passphrase");
+    assert_ok(&ok);
+    assert_eq!(json(&ok)["role"], "editor");
+    assert_eq!(add("bob", "editor", "short").status.code(), Some(2));
+    assert_eq!(
+        add("carol", "emperor", "a long enough passphrase")
+            .status
+            .code(),
+        Some(2)
+    );
+    let token = ok_json(&["token", "add", "alice", "--label", "import script"], &a);
+    assert!(
+        token["token"].as_str().unwrap().starts_with("qtk_"),
+        "{token}"
+    );
+    assert_eq!(
+        qantar(&["token", "add", "nobody"], Some(&a)).status.code(),
+        Some(2)
+    );
+    // The account database never holds the password or the token in clear.
+    let bytes = std::fs::read(a.join("web.sqlite")).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("a long enough passphrase"));
+    assert!(!text.contains(token["token"].as_str().unwrap()));
+}

@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qantar_model::{Body, Kind};
 use serde::{Deserialize, Serialize};
@@ -16,8 +17,11 @@ use serde_json::Value;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
+use crate::auth::Session;
 use crate::i18n::Lang;
 use crate::pages::{Accountability, ClaimGroup, ClaimLine};
+use crate::policy::{Route, allowed};
+use crate::write::WriteError;
 
 /// An RFC 9457 problem details object (`application/problem+json`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,6 +34,20 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+    /// For refused input: every field at fault (nothing was written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+/// One reason an input was refused, as the CLI and the forms report it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Which input record, e.g. `records[3] (p-ermek)`; absent for a single record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// The field path, e.g. `names[0].value` or `sources`.
+    pub field: String,
+    pub reason: String,
 }
 
 impl Problem {
@@ -40,6 +58,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             instance: None,
+            errors: None,
         }
     }
 
@@ -181,34 +200,78 @@ pub async fn records(
     }
     let offset = q.offset.unwrap_or(0);
     let snap = state.snapshot().await.map_err(|_| Problem::internal())?;
-    let matching: Vec<&qantar_model::Record> = snap
-        .all()
-        .filter(|r| kind.is_none_or(|k| r.kind() == k))
-        .collect();
-    let items = matching
-        .iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .map(|r| r.to_json())
-        .collect();
+    let (total, page) = snap.page(kind, offset as usize, limit as usize);
     Ok(Json(RecordList {
-        total: matching.len() as u64,
+        total: total as u64,
         offset,
         limit,
-        items,
+        items: page.iter().map(|r| r.to_json()).collect(),
     }))
+}
+
+/// Query of `/api/v1/persons`: a page.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// At most this many items (1–1000, default 100).
+    pub limit: Option<u64>,
+    /// Skip this many items first.
+    pub offset: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/persons", tag = "public", params(PageQuery),
+    responses(
+        (status = 200, description = "Public persons in display order", body = RecordList),
+        (status = 400, description = "A query parameter is malformed", body = Problem, content_type = "application/problem+json")
+    ))]
+pub async fn persons(
+    state: State<AppState>,
+    q: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<RecordList>, Problem> {
+    let Query(q) =
+        q.map_err(|e| Problem::bad_request(format!("{}; use ?limit=100&offset=0", e.body_text())))?;
+    records(
+        state,
+        Ok(Query(ListQuery {
+            kind: Some("person".into()),
+            limit: q.limit,
+            offset: q.offset,
+        })),
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/records/{id}", tag = "public",
     params(("id" = String, Path, description = "A record's UUID or ref")),
+    security((), ("token" = [])),
     responses(
-        (status = 200, description = "The public record", body = Object),
-        (status = 404, description = "No public record has this id", body = Problem, content_type = "application/problem+json")
+        (status = 200, description = "Without a token: the public record. With a token: the record as the archive holds it (any confidentiality the token's role may read, retracted or not), with its id, kind, ref, confidentiality, version, retraction and `data`", body = Object),
+        (status = 401, description = "A token was given but is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No record has this id that the caller may read", body = Problem, content_type = "application/problem+json")
     ))]
 pub async fn record(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
+    if headers.contains_key(header::AUTHORIZATION) {
+        let who = bearer(&state, &headers, Route::ApiRead).await?;
+        let found = state
+            .stored(&id)
+            .await
+            .map_err(|_| Problem::internal())?
+            .filter(|r| who.role.can_read(&r.confidentiality));
+        return match found {
+            Some(r) => Ok(Json(
+                serde_json::to_value(r).map_err(|_| Problem::internal())?,
+            )),
+            None => Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                format!("there is no record {id:?} that this token may read; check the id or ref"),
+            )),
+        };
+    }
     let snap = state.snapshot().await.map_err(|_| Problem::internal())?;
     snap.get(&id)
         .map(|r| Json(r.to_json()))
@@ -307,15 +370,274 @@ pub async fn api_not_found(uri: axum::http::Uri) -> Problem {
     p
 }
 
+/// Who a bearer token belongs to, and whether the policy lets them write.
+async fn writer(state: &AppState, headers: &HeaderMap) -> Result<Session, Problem> {
+    bearer(state, headers, Route::ApiWrite).await
+}
+
+/// Who a bearer token belongs to, and whether the policy lets them use `route`.
+async fn bearer(state: &AppState, headers: &HeaderMap, route: Route) -> Result<Session, Problem> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200)
+        .map(str::to_string);
+    let found = match token {
+        Some(t) => {
+            let accounts = state.accounts().clone();
+            AppState::blocking(move || Ok(accounts.token(&t)?))
+                .await
+                .map_err(|_| Problem::internal())?
+        }
+        None => None,
+    };
+    match found {
+        Some(s) if allowed(route, Some(s.role)) => Ok(s),
+        Some(s) => Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Forbidden",
+            format!(
+                "the token's account has the role {}, which may not do this; ask an administrator for an editor's token",
+                s.role.as_str()
+            ),
+        )),
+        None => Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            "this needs `Authorization: Bearer <token>` with a valid token; an administrator creates tokens on /work/accounts or with the CLI",
+        )),
+    }
+}
+
+fn write_problem(e: WriteError, what: &str) -> Problem {
+    match e {
+        WriteError::Input(errs) => {
+            let mut p = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-input",
+                "Invalid input",
+                format!(
+                    "{} problem(s) in the input; nothing was written. Fix the fields listed in `errors` and send it again",
+                    errs.0.len()
+                ),
+            );
+            p.errors = Some(
+                errs.0
+                    .into_iter()
+                    .map(|e| FieldProblem {
+                        record: e.record,
+                        field: e.field,
+                        reason: e.reason,
+                    })
+                    .collect(),
+            );
+            p
+        }
+        WriteError::NotFound(id) => Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            format!("there is no {what} {id:?}; check the id or ref"),
+        ),
+        WriteError::Failed(why) => {
+            eprintln!("qantar-web: API write failed: {why}");
+            Problem::internal()
+        }
+    }
+}
+
+/// The body as JSON, or the problem to answer with.
+fn body_json(bytes: &[u8]) -> Result<Value, Box<Problem>> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Box::new(Problem::bad_request(format!(
+            "the body is not JSON ({e}); send a JSON document with Content-Type: application/json"
+        )))
+    })
+}
+
+/// What `POST /api/v1/records` recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Recorded {
+    /// The new records' UUIDs, in input order.
+    pub recorded: Vec<String>,
+}
+
+/// What `PATCH` and `retract` changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Changed {
+    pub id: String,
+}
+
+/// The body of `POST /api/v1/records/{id}/retract`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RetractBody {
+    /// Why the record is withdrawn (required).
+    pub reason: String,
+}
+
+/// Query of `PATCH /api/v1/records/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AmendQuery {
+    /// Why the record is corrected; kept in its history.
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/records", tag = "write",
+    request_body(content = Object, description = "One record (docs/record-format.md), a list of records, or {\"records\": [...]}; records may reference each other by `ref`", content_type = "application/json"),
+    security(("token" = [])),
+    responses(
+        (status = 201, description = "Recorded, in one ledger append", body = Recorded),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role may not write", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused, with every field at fault; nothing was written", body = Problem, content_type = "application/problem+json")
+    ))]
+pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let who = match writer(&state, &headers).await {
+        Ok(w) => w,
+        Err(p) => return p.into_response(),
+    };
+    let records = match body_json(&body) {
+        Ok(Value::Array(a)) => a,
+        Ok(Value::Object(mut o))
+            if o.len() == 1 && o.get("records").is_some_and(Value::is_array) =>
+        {
+            match o.remove("records") {
+                Some(Value::Array(a)) => a,
+                _ => vec![],
+            }
+        }
+        Ok(other) => vec![other],
+        Err(p) => return p.into_response(),
+    };
+    if records.is_empty() {
+        return Problem::bad_request("no records given; send one record object or a list of them")
+            .into_response();
+    }
+    match state.record(records, &who.account).await {
+        Ok(ids) => (StatusCode::CREATED, Json(Recorded { recorded: ids })).into_response(),
+        Err(e) => write_problem(e, "record").into_response(),
+    }
+}
+
+#[utoipa::path(patch, path = "/api/v1/records/{id}", tag = "write",
+    params(("id" = String, Path, description = "A record's UUID or ref"), AmendQuery),
+    request_body(content = Object, description = "A JSON merge patch (RFC 7386) over the record's current JSON; `null` removes a field; kind and id cannot change", content_type = "application/merge-patch+json"),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "Amended", body = Changed),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role may not write", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record (or one the token may not see)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused, with every field at fault; nothing was written", body = Problem, content_type = "application/problem+json")
+    ))]
+pub async fn amend(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    q: Result<Query<AmendQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let who = match writer(&state, &headers).await {
+        Ok(w) => w,
+        Err(p) => return p.into_response(),
+    };
+    let reason = q
+        .ok()
+        .and_then(|Query(q)| q.reason)
+        .filter(|r| !r.trim().is_empty());
+    let patch = match body_json(&body) {
+        Ok(p) => p,
+        Err(p) => return p.into_response(),
+    };
+    let role = who.role;
+    match state
+        .amend(&id, patch, reason, &who.account, move |c| role.can_read(c))
+        .await
+    {
+        Ok(id) => Json(Changed { id }).into_response(),
+        Err(e) => write_problem(e, "record").into_response(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/records/{id}/retract", tag = "write",
+    params(("id" = String, Path, description = "A record's UUID or ref")),
+    request_body(content = RetractBody, content_type = "application/json"),
+    security(("token" = [])),
+    responses(
+        (status = 200, description = "Retracted; the record stays in the ledger, marked retracted", body = Changed),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's role may not write", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such record (or one the token may not see)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Refused (no reason, or already retracted)", body = Problem, content_type = "application/problem+json")
+    ))]
+pub async fn retract(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let who = match writer(&state, &headers).await {
+        Ok(w) => w,
+        Err(p) => return p.into_response(),
+    };
+    let reason = match body_json(&body) {
+        Ok(v) => v
+            .get("reason")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        Err(p) => return p.into_response(),
+    };
+    let role = who.role;
+    match state
+        .retract(&id, &reason, &who.account, move |c| role.can_read(c))
+        .await
+    {
+        Ok(id) => Json(Changed { id }).into_response(),
+        Err(e) => write_problem(e, "record").into_response(),
+    }
+}
+
+struct TokenScheme;
+
+impl utoipa::Modify for TokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`qtk_…`) created by an administrator on /work/accounts or with the CLI",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "qantar public API",
-        description = "Read-only access to the public records of a qantar archive. Anonymous answers hold only public, unretracted records; references to anything else are left out. Errors are RFC 9457 problem details."
+        title = "qantar API",
+        description = "Public records of a qantar archive, and writes for documenters. Anonymous answers hold only public, unretracted records; references to anything else are left out. Writes take `Authorization: Bearer <token>`, go through the same checks as the CLI and the workspace's forms, and are refused whole, field by field, when any check fails. Errors are RFC 9457 problem details."
     ),
-    paths(index, records, record, person, numbers, accountability, openapi),
+    paths(index, records, persons, record, person, numbers, accountability, openapi, create, amend, retract),
+    modifiers(&TokenScheme),
     components(schemas(
         Problem,
+        FieldProblem,
+        Recorded,
+        Changed,
+        RetractBody,
         RecordList,
         PersonProfile,
         ClaimGroup,

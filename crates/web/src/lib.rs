@@ -1,5 +1,5 @@
 //! The qantar web site: the public archive in Kazakh, Russian and English,
-//! and the read-only JSON API.
+//! the documenters' workspace, and the JSON API.
 //!
 //! Everything a visitor sees is rendered on the server and works with
 //! JavaScript off: profiles of the people whose records are public, a
@@ -19,19 +19,38 @@
 //! ([`i18n`]); the language comes from the URL prefix (`/kk/`, `/ru/`,
 //! `/en/`), is remembered in a cookie, and defaults from `Accept-Language`.
 //!
-//! Boundaries: this crate reads the archive through `qantar-store` and never
-//! writes to it. The documenters' workspace (login, forms, roles, CSRF), API
-//! writes and tokens are later slices; they belong under `/work/` and as
-//! further `/api/v1` routes with an authenticating layer, beside
-//! [`router`]'s public routes, and will read a fuller view than the
-//! snapshot.
+//! The documenters' workspace lives under `/work/` ([`work`]): plain HTML
+//! forms for people, sources and acts with pickers, a JSON form for any kind
+//! of record, corrections as JSON merge patches, the confidentiality switch,
+//! a record's history from the ledger, the ledger's status (size, latest
+//! signed checkpoint, verification) and, for administrators, accounts and
+//! API tokens. Accounts, sessions and tokens ([`auth`]) are kept in
+//! `<archive>/web.sqlite`, apart from the ledger: passwords as Argon2id PHC
+//! strings, session ids and tokens only as SHA-256 hashes. Who may do what
+//! is one table ([`policy::POLICY`], route × role) that every workspace
+//! handler and every API write consults; a record a role may not read is
+//! answered exactly like a missing one. Forms carry a synchronizer token
+//! and state-changing requests must come from this origin; logins are
+//! rate-limited per account and per address.
+//!
+//! Boundaries: the public pages and anonymous API answers still come only
+//! from the snapshot. Every write, from a form or from `POST`/`PATCH` on
+//! `/api/v1` with a bearer token, goes through [`write`], which calls the
+//! store's own commands (the CLI's validation) and appends one signed batch;
+//! nothing here builds ledger entries itself.
 
 pub mod api;
+pub mod auth;
 pub mod html;
 pub mod i18n;
 pub mod pages;
+pub mod policy;
 pub mod public;
 pub mod svg;
+pub mod work;
+pub mod write;
+
+pub use auth::{Role, add_user, create_token};
 
 use std::net::SocketAddr;
 use std::path::{Path as FsPath, PathBuf};
@@ -42,7 +61,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use qantar_store::{Archive, Store, StoreError};
 
 use crate::i18n::{Lang, t};
@@ -63,6 +82,11 @@ pub enum WebError {
     Store(#[from] StoreError),
     #[error("a worker thread failed: {0}")]
     Worker(String),
+    #[error(transparent)]
+    Accounts(#[from] auth::AuthError),
+    /// A form asked for something the page does not offer.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// The shared state: where the database is, a few open stores (a SQLite
@@ -80,6 +104,13 @@ struct Inner {
     dir: PathBuf,
     stores: Mutex<Vec<Store>>,
     snapshot: Mutex<Option<Arc<Snapshot>>>,
+    /// Accounts, sessions and tokens (`web.sqlite`).
+    accounts: auth::Accounts,
+    /// One web writer at a time (see [`write`]).
+    writer: Mutex<()>,
+    limits: auth::RateLimit,
+    /// Whether session cookies carry `Secure` (see [`AppState::plain_http`]).
+    secure_cookies: bool,
 }
 
 /// Stores kept open between requests; more are opened under load and
@@ -92,11 +123,68 @@ impl AppState {
         let archive = Archive::open(dir)?;
         Ok(AppState {
             inner: Arc::new(Inner {
+                accounts: auth::Accounts::open(&archive.dir)?,
                 dir: archive.dir.clone(),
                 stores: Mutex::new(vec![archive.store]),
                 snapshot: Mutex::new(None),
+                writer: Mutex::new(()),
+                limits: auth::RateLimit::default(),
+                secure_cookies: true,
             }),
         })
+    }
+
+    /// Session cookies without the `Secure` flag. Browsers drop `Secure`
+    /// cookies that arrive over plain HTTP from anywhere but localhost, so
+    /// this is only for a site served over plain HTTP on a loopback address
+    /// (which [`serve`] does by itself) or behind a proxy that terminates
+    /// TLS on the same host. Everything else keeps `Secure`.
+    pub fn plain_http(self) -> AppState {
+        let mut inner = match Arc::try_unwrap(self.inner) {
+            Ok(i) => i,
+            Err(shared) => return AppState { inner: shared },
+        };
+        inner.secure_cookies = false;
+        AppState {
+            inner: Arc::new(inner),
+        }
+    }
+
+    pub fn accounts(&self) -> &auth::Accounts {
+        &self.inner.accounts
+    }
+
+    /// Run `f` on a pooled store, off the async threads.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, WebError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = inner.stores.lock().ok().and_then(|mut p| p.pop());
+            let store = match pooled {
+                Some(s) => s,
+                None => Archive::open(&inner.dir)?.store,
+            };
+            let result = f(&store);
+            if let Ok(mut p) = inner.stores.lock()
+                && p.len() < POOL
+            {
+                p.push(store);
+            }
+            result
+        })
+        .await
+        .map_err(|e| WebError::Worker(e.to_string()))?
+    }
+
+    /// Run blocking work (Argon2, the accounts database) off the async threads.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+    ) -> Result<T, WebError> {
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| WebError::Worker(e.to_string()))?
     }
 
     /// The public snapshot at the archive's current size.
@@ -146,8 +234,10 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1", get(api::index))
         .route("/api/v1/", get(api::index))
-        .route("/api/v1/records", get(api::records))
-        .route("/api/v1/records/{id}", get(api::record))
+        .route("/api/v1/records", get(api::records).post(api::create))
+        .route("/api/v1/records/{id}", get(api::record).patch(api::amend))
+        .route("/api/v1/records/{id}/retract", post(api::retract))
+        .route("/api/v1/persons", get(api::persons))
         .route("/api/v1/persons/{id}", get(api::person))
         .route("/api/v1/numbers", get(api::numbers))
         .route("/api/v1/accountability", get(api::accountability))
@@ -166,6 +256,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/accountability", get(accountability))
         .route("/{lang}/sources", get(sources))
         .merge(api)
+        .merge(work::routes())
         .fallback(fallback)
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
@@ -173,7 +264,10 @@ pub fn router(state: AppState) -> Router {
 
 /// Run the site until Ctrl-C. Blocking: builds its own runtime.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
-    let state = AppState::open(&opts.archive)?;
+    let mut state = AppState::open(&opts.archive)?;
+    if opts.listen.ip().is_loopback() {
+        state = state.plain_http();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -184,7 +278,14 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             "qantar: serving {} at http://{addr}/",
             opts.archive.display()
         );
-        axum::serve(listener, router(state))
+        if state.accounts().is_empty()? {
+            let secret = state.accounts().create_setup_link()?;
+            println!(
+                "qantar: no accounts yet. Create the first administrator, once, at\n  http://{addr}/work/setup/{secret}\n(valid for 24 hours, or use `qantar user add`)"
+            );
+        }
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

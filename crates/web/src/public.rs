@@ -26,6 +26,9 @@ pub struct Snapshot {
     refs: HashMap<String, String>,
     /// Ids in the store's list order (by date, undated last, then label).
     order: Vec<String>,
+    /// The same order, per kind: pages of one kind cost their length, not
+    /// a scan of every public record.
+    by_kind: HashMap<Kind, Vec<String>>,
 }
 
 impl Snapshot {
@@ -155,9 +158,25 @@ impl Snapshot {
                 snap.refs.insert(rf.clone(), id.clone());
             }
             snap.order.push(id.clone());
+            snap.by_kind.entry(r.kind()).or_default().push(id.clone());
             snap.records.insert(id, r);
         }
         snap
+    }
+
+    /// One page of public records (of one kind, or all), and how many there are.
+    pub fn page(&self, kind: Option<Kind>, offset: usize, limit: usize) -> (usize, Vec<&Record>) {
+        let ids: &[String] = match kind {
+            Some(k) => self.by_kind.get(&k).map(Vec::as_slice).unwrap_or(&[]),
+            None => &self.order,
+        };
+        let page = ids
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|id| self.records.get(id))
+            .collect();
+        (ids.len(), page)
     }
 
     /// A public record by UUID or ref.
@@ -169,10 +188,11 @@ impl Snapshot {
 
     /// Every public record of `kind`, in display order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
-        self.order
-            .iter()
+        self.by_kind
+            .get(&kind)
+            .into_iter()
+            .flatten()
             .filter_map(|id| self.records.get(id))
-            .filter(move |r| r.kind() == kind)
     }
 
     /// Every public record, in display order.

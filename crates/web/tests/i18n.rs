@@ -25,7 +25,9 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
     // The literal keys passed to t()/ta() in the sources, plus the ones built
     // at run time (months, record kinds).
     let mut used: Vec<String> = Vec::new();
-    for file in ["html.rs", "pages.rs", "lib.rs", "api.rs", "svg.rs"] {
+    for file in [
+        "html.rs", "pages.rs", "lib.rs", "api.rs", "svg.rs", "work.rs",
+    ] {
         let path = format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         for call in [
@@ -43,6 +45,18 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
         }
     }
     used.extend((1..=12).map(|m| format!("month-{m}")));
+    // Keys the workspace builds at run time or keeps in tables.
+    used.extend(["viewer", "analyst", "editor", "admin"].map(|r| format!("role-{r}")));
+    used.extend(["public", "restricted", "confidential"].map(|c| format!("conf-{c}")));
+    let work = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/work.rs"))
+        .expect("work.rs");
+    for prefix in ["\"field-", "\"work-new-"] {
+        for part in work.split(prefix).skip(1) {
+            if let Some(end) = part.find('"') {
+                used.push(format!("{}{}", &prefix[1..], &part[..end]));
+            }
+        }
+    }
     used.extend(
         [
             "person",

@@ -86,6 +86,17 @@ async fn every_page_answers_in_each_language_with_the_security_headers() {
 async fn person_page_shows_name_in_the_readers_script_timeline_proceedings_relatives_and_sources() {
     let (_t, app) = app().await;
     let list = get(&app, "/api/v1/records?kind=person").await.json();
+    // The persons route pages the same public persons.
+    let persons = get(&app, "/api/v1/persons?limit=1000").await.json();
+    assert_eq!(persons["items"], list["items"]);
+    assert_eq!(persons["total"], list["total"]);
+    assert!(
+        persons["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["kind"] == "person")
+    );
     let id = list["items"]
         .as_array()
         .expect("items")

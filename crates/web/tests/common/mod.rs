@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod session;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
@@ -49,6 +50,7 @@ pub fn router_for(dir: &Path) -> Router {
     qantar_web::router(state)
 }
 
+#[derive(Debug)]
 pub struct Got {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
@@ -122,6 +124,7 @@ pub async fn crawl(app: &Router) -> Vec<(String, StatusCode, String)> {
         "/en/",
         "/api/v1",
         "/api/v1/records?limit=1000",
+        "/api/v1/persons?limit=1000",
         "/api/v1/numbers",
         "/api/v1/accountability",
         "/api/v1/openapi.json",

@@ -1,0 +1,100 @@
+//! Who may do what: one table of route × role.
+//!
+//! Every handler of the workspace and of the API's writes asks
+//! [`allowed`] before doing anything, and the test `tests/policy.rs` sends
+//! a real request for every cell of [`POLICY`], anonymous visitors
+//! included. Record-level rules (a viewer does not see confidential
+//! records) come on top, in [`crate::auth::Role::can_read`], and are answered
+//! as "not found".
+
+use crate::auth::Role;
+
+/// A group of routes that share one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// The public site (`/`, `/{lang}/…`).
+    PublicSite,
+    /// `GET /api/v1/…`.
+    PublicApi,
+    /// `GET/POST /work/login`, `POST /work/logout`.
+    Login,
+    /// `GET /work/`: the list of records.
+    Workspace,
+    /// `GET /work/records/{id}`.
+    RecordRead,
+    /// `GET /work/records/{id}/history`.
+    History,
+    /// `GET /work/ledger`: size, checkpoint, verify.
+    LedgerStatus,
+    /// The record forms: `GET/POST /work/new/{form}`.
+    RecordCreate,
+    /// `GET/POST /work/records/{id}/edit` (a merge patch).
+    RecordEdit,
+    /// `POST /work/records/{id}/confidentiality`.
+    Confidentiality,
+    /// `POST /work/records/{id}/retract`.
+    Retract,
+    /// `GET/POST /work/accounts`.
+    Accounts,
+    /// `POST /work/tokens`.
+    Tokens,
+    /// `GET /api/v1/records/{id}` with a bearer token: the record as
+    /// stored, whatever its confidentiality (within the role's reach).
+    ApiRead,
+    /// `POST /api/v1/records`, `PATCH /api/v1/records/{id}`,
+    /// `POST /api/v1/records/{id}/retract` with a bearer token.
+    ApiWrite,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Allow,
+    Deny,
+}
+
+use Access::{Allow as A, Deny as D};
+
+/// The principals, in the order of the table's columns.
+pub const PRINCIPALS: [Option<Role>; 5] = [
+    None,
+    Some(Role::Viewer),
+    Some(Role::Analyst),
+    Some(Role::Editor),
+    Some(Role::Admin),
+];
+
+/// Columns: anonymous, viewer, analyst, editor, admin.
+pub const POLICY: &[(Route, [Access; 5])] = &[
+    (Route::PublicSite, [A, A, A, A, A]),
+    (Route::PublicApi, [A, A, A, A, A]),
+    (Route::Login, [A, A, A, A, A]),
+    (Route::Workspace, [D, A, A, A, A]),
+    (Route::RecordRead, [D, A, A, A, A]),
+    (Route::History, [D, A, A, A, A]),
+    (Route::LedgerStatus, [D, D, A, A, A]),
+    (Route::RecordCreate, [D, D, D, A, A]),
+    (Route::RecordEdit, [D, D, D, A, A]),
+    (Route::Confidentiality, [D, D, D, A, A]),
+    (Route::Retract, [D, D, D, A, A]),
+    (Route::Accounts, [D, D, D, D, A]),
+    (Route::Tokens, [D, D, D, D, A]),
+    (Route::ApiRead, [D, A, A, A, A]),
+    (Route::ApiWrite, [D, D, D, A, A]),
+];
+
+fn column(who: Option<Role>) -> usize {
+    PRINCIPALS.iter().position(|p| *p == who).unwrap_or(0)
+}
+
+/// The table's answer; a route missing from the table is denied.
+pub fn access(route: Route, who: Option<Role>) -> Access {
+    POLICY
+        .iter()
+        .find(|(r, _)| *r == route)
+        .map(|(_, row)| row[column(who)])
+        .unwrap_or(Access::Deny)
+}
+
+pub fn allowed(route: Route, who: Option<Role>) -> bool {
+    access(route, who) == Access::Allow
+}

@@ -1,0 +1,208 @@
+//! The one way the web writes to the archive, shared by the workspace's
+//! forms and the API: the store's own commands (`prepare_records`,
+//! `prepare_amend`, `prepare_retract`) followed by one signed append, so
+//! the web refuses exactly what the CLI refuses and bad input is never
+//! stored. Writes are serialised in this process; the database's own lock
+//! orders them against the CLI.
+
+use qantar_store::{Archive, InputError, InputErrors, Stamp, StoreError, StoredRecord};
+use serde_json::Value;
+
+use crate::{AppState, WebError};
+
+/// Why a write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The input was refused, field by field; nothing was written.
+    #[error("{0}")]
+    Input(InputErrors),
+    /// No such record (or one the writer may not see).
+    #[error("no record {0:?}")]
+    NotFound(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<StoreError> for WriteError {
+    fn from(e: StoreError) -> WriteError {
+        match e {
+            StoreError::Input(i) => WriteError::Input(i),
+            StoreError::NotFound(id) => WriteError::NotFound(id),
+            other => WriteError::Failed(other.to_string()),
+        }
+    }
+}
+
+impl From<WebError> for WriteError {
+    fn from(e: WebError) -> WriteError {
+        match e {
+            WebError::Store(s) => s.into(),
+            other => WriteError::Failed(other.to_string()),
+        }
+    }
+}
+
+impl WriteError {
+    pub fn input(field: &str, reason: impl Into<String>) -> WriteError {
+        WriteError::Input(InputErrors(vec![InputError {
+            record: None,
+            field: field.to_string(),
+            reason: reason.into(),
+        }]))
+    }
+}
+
+/// RFC 3339 UTC with milliseconds, as the ledger's `time`.
+pub fn now_rfc3339() -> String {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    rfc3339(d.as_secs() as i64, d.subsec_millis())
+}
+
+/// Seconds since 1970 (UTC) and milliseconds, as RFC 3339.
+pub fn rfc3339(secs: i64, millis: u32) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (proleptic Gregorian), by
+    // counting 400-year eras of 146,097 days from 0000-03-01.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        millis
+    )
+}
+
+impl AppState {
+    /// Run `f` with the archive open for writing, one writer at a time.
+    async fn with_archive<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Archive) -> Result<T, WriteError> + Send + 'static,
+    ) -> Result<T, WriteError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let _guard = inner
+                .writer
+                .lock()
+                .map_err(|_| WriteError::Failed("a previous write panicked".into()))?;
+            let mut archive = Archive::open(&inner.dir)?;
+            f(&mut archive)
+        })
+        .await
+        .map_err(|e| WriteError::Failed(e.to_string()))?
+    }
+
+    /// Record new records (one or many, referencing each other by `ref`).
+    /// Returns their ids in input order.
+    pub async fn record(
+        &self,
+        records: Vec<Value>,
+        author: &str,
+    ) -> Result<Vec<String>, WriteError> {
+        let author = author.to_string();
+        self.with_archive(move |a| {
+            let drafts = a.store.prepare_records(&records, &mut uuid::Uuid::now_v7)?;
+            let ids = drafts.iter().filter_map(|d| d.record.clone()).collect();
+            a.append(
+                drafts,
+                &Stamp {
+                    author,
+                    time: now_rfc3339(),
+                },
+            )?;
+            Ok(ids)
+        })
+        .await
+    }
+
+    /// Apply a JSON merge patch to a record the author may read.
+    pub async fn amend(
+        &self,
+        id: &str,
+        patch: Value,
+        reason: Option<String>,
+        author: &str,
+        can_read: impl Fn(&str) -> bool + Send + 'static,
+    ) -> Result<String, WriteError> {
+        let (id, author) = (id.to_string(), author.to_string());
+        self.with_archive(move |a| {
+            let current = a
+                .store
+                .get(&id)?
+                .filter(|r| can_read(&r.confidentiality))
+                .ok_or_else(|| WriteError::NotFound(id.clone()))?;
+            let d = a
+                .store
+                .prepare_amend(&current.id, &patch, reason.as_deref())?;
+            a.append(
+                vec![d],
+                &Stamp {
+                    author,
+                    time: now_rfc3339(),
+                },
+            )?;
+            Ok(current.id)
+        })
+        .await
+    }
+
+    /// Withdraw a record the author may read.
+    pub async fn retract(
+        &self,
+        id: &str,
+        reason: &str,
+        author: &str,
+        can_read: impl Fn(&str) -> bool + Send + 'static,
+    ) -> Result<String, WriteError> {
+        let (id, reason, author) = (id.to_string(), reason.to_string(), author.to_string());
+        self.with_archive(move |a| {
+            let current = a
+                .store
+                .get(&id)?
+                .filter(|r| can_read(&r.confidentiality))
+                .ok_or_else(|| WriteError::NotFound(id.clone()))?;
+            let d = a.store.prepare_retract(&current.id, &reason)?;
+            a.append(
+                vec![d],
+                &Stamp {
+                    author,
+                    time: now_rfc3339(),
+                },
+            )?;
+            Ok(current.id)
+        })
+        .await
+    }
+
+    /// One record as the projection holds it, retracted or not.
+    pub async fn stored(&self, id: &str) -> Result<Option<StoredRecord>, WebError> {
+        let id = id.to_string();
+        self.with_store(move |s| s.get(&id).map_err(WebError::from))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfc3339;
+
+    #[test]
+    fn instants_format_as_rfc3339() {
+        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00.000Z");
+        // 2000-02-29 (a leap day in a century leap year), 12:34:56.
+        assert_eq!(rfc3339(951_827_696, 7), "2000-02-29T12:34:56.007Z");
+        // Midnight at the start of 5 January 2022.
+        assert_eq!(rfc3339(1_641_340_800, 999), "2022-01-05T00:00:00.999Z");
+        assert_eq!(rfc3339(4_107_542_399, 0), "2100-02-28T23:59:59.000Z");
+    }
+}
