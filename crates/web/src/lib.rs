@@ -443,9 +443,10 @@ async fn render(
             return error_page(lang);
         }
     };
-    match render(lang, &snap) {
-        Some((title, body)) => {
-            html_response(StatusCode::OK, lang, html::page(lang, path, &title, &body))
+    match snap.rendered(format!("{}/{path}", lang.code()), || render(lang, &snap)) {
+        Some(page) => {
+            let (title, body) = &*page;
+            html_response(StatusCode::OK, lang, html::page(lang, path, title, body))
         }
         None => not_found_page(lang),
     }

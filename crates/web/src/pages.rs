@@ -98,21 +98,11 @@ pub fn people(lang: Lang, snap: &Snapshot) -> String {
 }
 
 fn acts_of<'a>(snap: &'a Snapshot, person: &str) -> Vec<&'a Record> {
-    snap.of_kind(Kind::Act)
-        .filter(|r| matches!(&r.body, Body::Act(a) if a.victim == person))
-        .collect()
+    snap.acts_against(person)
 }
 
 fn proceedings_of<'a>(snap: &'a Snapshot, person: &str, acts: &HashSet<String>) -> Vec<&'a Record> {
-    snap.of_kind(Kind::Proceeding)
-        .filter(|r| match &r.body {
-            Body::Proceeding(p) => {
-                p.persons.iter().any(|pp| pp.person == person)
-                    || p.acts.iter().any(|a| acts.contains(a))
-            }
-            _ => false,
-        })
-        .collect()
+    snap.proceedings_about(person, acts)
 }
 
 /// "complaint filed (5 Feb 2022) → no one prosecuted".
@@ -369,13 +359,7 @@ pub fn person(lang: Lang, snap: &Snapshot, r: &Record) -> String {
         h.push_str("</ul>");
     }
 
-    let rels: Vec<&Record> = snap
-        .of_kind(Kind::Relationship)
-        .filter(|r| match &r.body {
-            Body::Relationship(rel) => rel.from == id || rel.to.as_deref() == Some(id.as_str()),
-            _ => false,
-        })
-        .collect();
+    let rels: Vec<&Record> = snap.relationships_of(&id);
     let _ = write!(h, "<h2>{}</h2>", esc(&t(lang, "person-relatives")));
     if rels.is_empty() {
         let _ = write!(h, "<p>{}</p>", esc(&t(lang, "person-no-relatives")));

@@ -29,7 +29,22 @@ pub struct Snapshot {
     /// The same order, per kind: pages of one kind cost their length, not
     /// a scan of every public record.
     by_kind: HashMap<Kind, Vec<String>>,
+    /// Who is linked to what, so a profile page costs its own size: acts
+    /// by victim, proceedings by person and by act, relationships by person.
+    /// Each id's position in `order`.
+    rank: HashMap<String, usize>,
+    acts_by_victim: HashMap<String, Vec<String>>,
+    proceedings_by_person: HashMap<String, Vec<String>>,
+    proceedings_by_act: HashMap<String, Vec<String>>,
+    relationships_by_person: HashMap<String, Vec<String>>,
+    /// Pages rendered from this snapshot, by language and path: a page
+    /// depends on nothing else, and whole-archive pages (numbers, map) are
+    /// costly. Bounded; dropped with the snapshot when the ledger grows.
+    rendered: std::sync::Mutex<HashMap<String, std::sync::Arc<(String, String)>>>,
 }
+
+/// How many rendered pages one snapshot keeps.
+const RENDERED_PAGES: usize = 4096;
 
 impl Snapshot {
     /// Load the public records of `store`.
@@ -157,11 +172,104 @@ impl Snapshot {
             if let Some(rf) = &r.r#ref {
                 snap.refs.insert(rf.clone(), id.clone());
             }
+            snap.rank.insert(id.clone(), snap.order.len());
             snap.order.push(id.clone());
             snap.by_kind.entry(r.kind()).or_default().push(id.clone());
+            match &r.body {
+                Body::Act(a) => snap
+                    .acts_by_victim
+                    .entry(a.victim.clone())
+                    .or_default()
+                    .push(id.clone()),
+                Body::Proceeding(p) => {
+                    for pp in &p.persons {
+                        snap.proceedings_by_person
+                            .entry(pp.person.clone())
+                            .or_default()
+                            .push(id.clone());
+                    }
+                    for a in &p.acts {
+                        snap.proceedings_by_act
+                            .entry(a.clone())
+                            .or_default()
+                            .push(id.clone());
+                    }
+                }
+                Body::Relationship(rel) => {
+                    snap.relationships_by_person
+                        .entry(rel.from.clone())
+                        .or_default()
+                        .push(id.clone());
+                    if let Some(to) = &rel.to {
+                        snap.relationships_by_person
+                            .entry(to.clone())
+                            .or_default()
+                            .push(id.clone());
+                    }
+                }
+                _ => {}
+            }
             snap.records.insert(id, r);
         }
         snap
+    }
+
+    fn linked<'a>(&'a self, index: &'a HashMap<String, Vec<String>>, key: &str) -> Vec<&'a Record> {
+        let mut seen = HashSet::new();
+        // The index lists were filled in display order already.
+        index
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter(|id| seen.insert(id.as_str()))
+            .filter_map(|id| self.records.get(id))
+            .collect()
+    }
+
+    /// Public acts against this person.
+    pub fn acts_against(&self, person: &str) -> Vec<&Record> {
+        self.linked(&self.acts_by_victim, person)
+    }
+
+    /// Public proceedings naming this person or concerning one of these acts.
+    pub fn proceedings_about(&self, person: &str, acts: &HashSet<String>) -> Vec<&Record> {
+        let mut ids: Vec<&String> = self
+            .proceedings_by_person
+            .get(person)
+            .into_iter()
+            .flatten()
+            .collect();
+        for a in acts {
+            ids.extend(self.proceedings_by_act.get(a).into_iter().flatten());
+        }
+        ids.sort_by_key(|id| self.rank.get(id.as_str()).copied().unwrap_or(usize::MAX));
+        ids.dedup();
+        ids.into_iter()
+            .filter_map(|id| self.records.get(id))
+            .collect()
+    }
+
+    /// Public relationships from or to this person.
+    pub fn relationships_of(&self, person: &str) -> Vec<&Record> {
+        self.linked(&self.relationships_by_person, person)
+    }
+
+    /// A page rendered from this snapshot, from the cache or by `render`.
+    pub fn rendered(
+        &self,
+        key: String,
+        render: impl FnOnce() -> Option<(String, String)>,
+    ) -> Option<std::sync::Arc<(String, String)>> {
+        if let Some(hit) = self.rendered.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Some(hit);
+        }
+        let page = std::sync::Arc::new(render()?);
+        if let Ok(mut c) = self.rendered.lock()
+            && c.len() < RENDERED_PAGES
+        {
+            c.insert(key, page.clone());
+        }
+        Some(page)
     }
 
     /// One page of public records (of one kind, or all), and how many there are.
