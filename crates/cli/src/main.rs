@@ -781,7 +781,9 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
                     .archive
                     .clone()
                     .unwrap_or_else(|| PathBuf::from("qantar-demo"));
-                build_demo(&dir, &cli.author, None, &Out::new(true).silent())?;
+                // Say where the demo is and what to try, then serve it.
+                build_demo(&dir, &cli.author, None, out)?;
+                println!();
                 dir
             } else {
                 archive_dir(&cli.archive)?

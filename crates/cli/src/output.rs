@@ -14,7 +14,6 @@ use serde_json::{Value, json};
 
 pub struct Out {
     json: bool,
-    silent: bool,
 }
 
 fn print_json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
@@ -24,18 +23,7 @@ fn print_json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
 
 impl Out {
     pub fn new(json: bool) -> Out {
-        Out {
-            json,
-            silent: false,
-        }
-    }
-
-    /// Prints nothing (for work done on the way to another command).
-    pub fn silent(self) -> Out {
-        Out {
-            silent: true,
-            ..self
-        }
+        Out { json }
     }
 
     /// Progress bars only for a person watching a terminal.
@@ -398,9 +386,6 @@ impl Out {
     }
 
     pub fn demo(&self, archive: &Archive, fresh: bool) -> anyhow::Result<()> {
-        if self.silent {
-            return Ok(());
-        }
         let stats = archive.store.stats()?;
         let dir = archive.dir.display().to_string();
         if self.json {
@@ -434,7 +419,9 @@ impl Out {
         println!(
             "  qantar prove inclusion 5 -o proof.json && qantar verify-proof proof.json --key {dir}/keys/checkpoint.pub"
         );
-        println!("(With cargo, put `cargo run --release --` in front of `qantar`.)");
+        println!(
+            "(With cargo, put `cargo run --release --` in front of `qantar`; while the site runs, use another terminal.)"
+        );
         Ok(())
     }
 }

@@ -251,3 +251,6 @@ field-victim = Victim
 field-date = Date
 field-place = Place
 field-description = Description
+page-previous = ← Previous page
+page-next = Next page →
+page-position = Page { $page } of { $pages }

@@ -250,3 +250,6 @@ field-victim = Жәбірленуші
 field-date = Күні
 field-place = Орны
 field-description = Сипаттамасы
+page-previous = ← Алдыңғы бет
+page-next = Келесі бет →
+page-position = { $pages } беттің { $page }-беті

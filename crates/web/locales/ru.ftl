@@ -264,3 +264,6 @@ field-victim = Пострадавший
 field-date = Дата
 field-place = Место
 field-description = Описание
+page-previous = ← Предыдущая страница
+page-next = Следующая страница →
+page-position = Страница { $page } из { $pages }

@@ -459,9 +459,31 @@ async fn home(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap)
     .await
 }
 
-async fn people(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) -> Response {
-    render(&s, &lang, &h, "people", |l, snap| {
-        Some((t(l, "nav-people"), pages::people(l, snap)))
+/// `?page=N` of a paged list.
+#[derive(Debug, Default, serde::Deserialize)]
+struct PageQuery {
+    page: Option<usize>,
+}
+
+async fn people(
+    State(s): State<AppState>,
+    Path(lang): Path<String>,
+    h: HeaderMap,
+    q: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let page = q
+        .map(|Query(q)| q)
+        .unwrap_or_default()
+        .page
+        .unwrap_or(1)
+        .max(1);
+    let path = if page > 1 {
+        format!("people?page={page}")
+    } else {
+        "people".to_string()
+    };
+    render(&s, &lang, &h, &path, |l, snap| {
+        Some((t(l, "nav-people"), pages::people(l, snap, page)))
     })
     .await
 }
@@ -497,6 +519,10 @@ async fn timeline(
     }
     if let Some(ty) = q.act_type.as_deref().filter(|c| !c.is_empty()) {
         path.push_str(&format!("{sep}type={}", html::url_part(ty)));
+        sep = '&';
+    }
+    if let Some(p) = q.page.filter(|p| *p > 1) {
+        path.push_str(&format!("{sep}page={p}"));
     }
     render(&s, &lang, &h, &path, |l, snap| {
         Some((t(l, "nav-timeline"), pages::timeline(l, snap, &q)))

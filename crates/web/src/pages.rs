@@ -65,7 +65,50 @@ pub fn home(lang: Lang, snap: &Snapshot) -> String {
     h
 }
 
-pub fn people(lang: Lang, snap: &Snapshot) -> String {
+/// Items on one page of a long list: keeps every page well under 100 KB
+/// however large the archive grows.
+pub const PAGE_SIZE: usize = 200;
+
+/// Previous/next links for page `page` (1-based) of `total` items; `base`
+/// is the page's URL with its query so far, ending in `?` or `&`.
+fn pager(lang: Lang, base: &str, page: usize, total: usize) -> String {
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    if pages <= 1 {
+        return String::new();
+    }
+    let mut h = String::from("<nav class=\"pager\" aria-label=\"pages\"><p>");
+    if page > 1 {
+        let _ = write!(
+            h,
+            "<a rel=\"prev\" href=\"{}page={}\">{}</a> ",
+            esc(base),
+            page - 1,
+            esc(&t(lang, "page-previous"))
+        );
+    }
+    let _ = write!(
+        h,
+        "{}",
+        esc(&ta(
+            lang,
+            "page-position",
+            &[("page", n(page)), ("pages", n(pages))]
+        ))
+    );
+    if page < pages {
+        let _ = write!(
+            h,
+            " <a rel=\"next\" href=\"{}page={}\">{}</a>",
+            esc(base),
+            page + 1,
+            esc(&t(lang, "page-next"))
+        );
+    }
+    h.push_str("</p></nav>");
+    h
+}
+
+pub fn people(lang: Lang, snap: &Snapshot, page: usize) -> String {
     let mut rows: Vec<(String, &Record)> = snap
         .of_kind(Kind::Person)
         .map(|r| (label(lang, snap, r), r))
@@ -74,11 +117,19 @@ pub fn people(lang: Lang, snap: &Snapshot) -> String {
     if rows.is_empty() {
         return format!("<p>{}</p>", esc(&t(lang, "people-none")));
     }
+    let total = rows.len();
+    let page = page.clamp(1, total.div_ceil(PAGE_SIZE).max(1));
+    let base = format!("/{}/people?", lang.code());
     let mut h = format!(
-        "<p>{}</p>\n<ul class=\"people\">",
-        esc(&ta(lang, "count-persons", &[("count", n(rows.len()))]))
+        "<p>{}</p>\n{}<ul class=\"people\">",
+        esc(&ta(lang, "count-persons", &[("count", n(total))])),
+        pager(lang, &base, page, total)
     );
-    for (name, r) in rows {
+    for (name, r) in rows
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+    {
         let Body::Person(p) = &r.body else { continue };
         let status = p
             .status
@@ -94,6 +145,7 @@ pub fn people(lang: Lang, snap: &Snapshot) -> String {
         );
     }
     h.push_str("</ul>");
+    h.push_str(&pager(lang, &base, page, total));
     h
 }
 
@@ -423,6 +475,8 @@ pub struct TimelineQuery {
     pub city: Option<String>,
     #[serde(rename = "type")]
     pub act_type: Option<String>,
+    /// 1-based page of the entries.
+    pub page: Option<usize>,
 }
 
 enum Item<'a> {
@@ -536,6 +590,25 @@ pub fn timeline(lang: Lang, snap: &Snapshot, q: &TimelineQuery) -> String {
         "<p>{}</p>",
         esc(&ta(lang, "count-entries", &[("count", n(items.len()))]))
     );
+    let total = items.len();
+    let page = q
+        .page
+        .unwrap_or(1)
+        .clamp(1, total.div_ceil(PAGE_SIZE).max(1));
+    let mut base = format!("/{}/timeline?", lang.code());
+    if let Some(c) = city {
+        base.push_str(&format!("city={}&", crate::html::url_part(c)));
+    }
+    if let Some(ty) = act_type {
+        base.push_str(&format!("type={}&", crate::html::url_part(ty)));
+    }
+    let pager_html = pager(lang, &base, page, total);
+    h.push_str(&pager_html);
+    let items: Vec<_> = items
+        .into_iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
 
     // Headings: one per day in January 2022, one per month after it.
     let mut current = String::new();
