@@ -104,6 +104,11 @@ struct Inner {
     dir: PathBuf,
     stores: Mutex<Vec<Store>>,
     snapshot: Mutex<Option<Arc<Snapshot>>>,
+    /// When the snapshot was last checked against the ledger's size. Within
+    /// `FRESH` of that, requests use it without asking the database, so a
+    /// busy site does not queue on the store pool (or on PostgreSQL round
+    /// trips). Writes made through this process reset it.
+    checked: Mutex<Option<std::time::Instant>>,
     /// Accounts, sessions and tokens (`web.sqlite`).
     accounts: auth::Accounts,
     /// One web writer at a time (see [`write`]).
@@ -117,6 +122,10 @@ struct Inner {
 /// closed when returned to a full pool.
 const POOL: usize = 4;
 
+/// How long a snapshot is served without re-checking the ledger: writes by
+/// other processes show on the public site after at most this long.
+const FRESH: std::time::Duration = std::time::Duration::from_millis(250);
+
 impl AppState {
     /// Check that `dir` is an archive and prepare to read it.
     pub fn open(dir: &FsPath) -> Result<AppState, WebError> {
@@ -127,6 +136,7 @@ impl AppState {
                 dir: archive.dir.clone(),
                 stores: Mutex::new(vec![archive.store]),
                 snapshot: Mutex::new(None),
+                checked: Mutex::new(None),
                 writer: Mutex::new(()),
                 limits: auth::RateLimit::default(),
                 secure_cookies: true,
@@ -197,13 +207,33 @@ impl AppState {
 }
 
 impl Inner {
+    pub(crate) fn forget_freshness(&self) {
+        if let Ok(mut c) = self.checked.lock() {
+            *c = None;
+        }
+    }
+
     fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
+        let recent = self
+            .checked
+            .lock()
+            .ok()
+            .and_then(|c| *c)
+            .is_some_and(|t| t.elapsed() < FRESH);
+        if recent && let Some(s) = self.snapshot.lock().ok().and_then(|c| c.clone()) {
+            return Ok(s);
+        }
         let pooled = self.stores.lock().ok().and_then(|mut p| p.pop());
         let store = match pooled {
             Some(s) => s,
             None => Archive::open(&self.dir)?.store,
         };
         let result = self.snapshot_with(&store);
+        if result.is_ok()
+            && let Ok(mut c) = self.checked.lock()
+        {
+            *c = Some(std::time::Instant::now());
+        }
         if let Ok(mut p) = self.stores.lock()
             && p.len() < POOL
         {

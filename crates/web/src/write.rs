@@ -96,7 +96,10 @@ impl AppState {
                 .lock()
                 .map_err(|_| WriteError::Failed("a previous write panicked".into()))?;
             let mut archive = Archive::open(&inner.dir)?;
-            f(&mut archive)
+            let out = f(&mut archive);
+            // The next public page must see this write at once.
+            inner.forget_freshness();
+            out
         })
         .await
         .map_err(|e| WriteError::Failed(e.to_string()))?
