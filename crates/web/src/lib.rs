@@ -109,6 +109,9 @@ struct Inner {
     /// busy site does not queue on the store pool (or on PostgreSQL round
     /// trips). Writes made through this process reset it.
     checked: Mutex<Option<std::time::Instant>>,
+    /// One request re-checks at a time; the others keep serving the current
+    /// snapshot meanwhile instead of all queueing on the database.
+    refreshing: std::sync::atomic::AtomicBool,
     /// Accounts, sessions and tokens (`web.sqlite`).
     accounts: auth::Accounts,
     /// One web writer at a time (see [`write`]).
@@ -137,6 +140,7 @@ impl AppState {
                 stores: Mutex::new(vec![archive.store]),
                 snapshot: Mutex::new(None),
                 checked: Mutex::new(None),
+                refreshing: std::sync::atomic::AtomicBool::new(false),
                 writer: Mutex::new(()),
                 limits: auth::RateLimit::default(),
                 secure_cookies: true,
@@ -220,9 +224,25 @@ impl Inner {
             .ok()
             .and_then(|c| *c)
             .is_some_and(|t| t.elapsed() < FRESH);
-        if recent && let Some(s) = self.snapshot.lock().ok().and_then(|c| c.clone()) {
-            return Ok(s);
+        use std::sync::atomic::Ordering;
+        let cached = self.snapshot.lock().ok().and_then(|c| c.clone());
+        if let Some(s) = &cached
+            && (recent || self.refreshing.swap(true, Ordering::AcqRel))
+        {
+            return Ok(s.clone());
         }
+        // Cleared however refresh ends, a panic included.
+        struct Done<'a>(&'a std::sync::atomic::AtomicBool);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::Release);
+            }
+        }
+        let _done = cached.is_some().then(|| Done(&self.refreshing));
+        self.refresh()
+    }
+
+    fn refresh(&self) -> Result<Arc<Snapshot>, WebError> {
         let pooled = self.stores.lock().ok().and_then(|mut p| p.pop());
         let store = match pooled {
             Some(s) => s,
