@@ -43,6 +43,7 @@ mod fields;
 pub mod kind;
 pub mod record;
 pub mod text;
+pub mod time;
 pub mod vocab;
 
 pub use count::{CountError, CountRange};

@@ -188,20 +188,7 @@ impl Store {
         let mut drafts = Vec::with_capacity(inputs.len());
         for (i, (v, record)) in inputs.iter().zip(parsed).enumerate() {
             let Some(mut record) = record else { continue };
-            let mut lookup_error = None;
-            let resolved = record.resolve_references(&mut |reference: &Reference| match self
-                .resolve_target(reference, &batch)
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    lookup_error.get_or_insert(e);
-                    Err("the archive could not be read".into())
-                }
-            });
-            if let Some(e) = lookup_error {
-                return Err(e);
-            }
-            if let Err(e) = resolved {
+            if let Err(e) = self.resolve_all(&mut record, &batch)? {
                 errors.extend(InputErrors::from_fields(label(i, v), e));
                 continue;
             }
@@ -219,6 +206,26 @@ impl Store {
             Ok(drafts)
         } else {
             Err(InputErrors(errors).into())
+        }
+    }
+
+    /// Resolve every reference of `record` against `batch` and the archive.
+    /// The outer error is the archive failing; the inner one, bad input.
+    fn resolve_all(
+        &self,
+        record: &mut Record,
+        batch: &HashMap<String, Known>,
+    ) -> Result<Result<(), FieldErrors>, StoreError> {
+        let mut lookup_error = None;
+        let resolved = record.resolve_references(&mut |reference: &Reference| {
+            self.resolve_target(reference, batch).unwrap_or_else(|e| {
+                lookup_error.get_or_insert(e);
+                Err("the archive could not be read".into())
+            })
+        });
+        match lookup_error {
+            Some(e) => Err(e),
+            None => Ok(resolved),
         }
     }
 
@@ -347,20 +354,8 @@ impl Store {
                 parent: record.parent().map(str::to_string),
             },
         );
-        let mut lookup_error = None;
-        let resolved = record.resolve_references(&mut |reference: &Reference| match self
-            .resolve_target(reference, &batch)
-        {
-            Ok(r) => r,
-            Err(e) => {
-                lookup_error.get_or_insert(e);
-                Err("the archive could not be read".into())
-            }
-        });
-        if let Some(e) = lookup_error {
-            return Err(e);
-        }
-        resolved.map_err(|e| StoreError::Input(InputErrors(InputErrors::from_fields(None, e))))?;
+        self.resolve_all(&mut record, &batch)?
+            .map_err(|e| StoreError::Input(InputErrors(InputErrors::from_fields(None, e))))?;
         if let Some(reason) = self.cycle(&record, &HashMap::new())? {
             return Err(InputErrors::one("parent", reason).into());
         }
