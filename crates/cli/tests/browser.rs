@@ -312,7 +312,7 @@ impl Drop for Browser {
 }
 
 fn record_id(path: &str) -> String {
-    path.strip_prefix("/work/records/")
+    path.strip_prefix("/workspace/records/")
         .unwrap_or_else(|| panic!("expected a record page after saving, got {path}"))
         .to_string()
 }
@@ -334,55 +334,55 @@ fn a_documenter_records_a_person_who_then_appears_on_the_public_site() {
     let mut b = Browser::launch(&chromium, &profile);
 
     // Log in through the form.
-    b.go(&format!("{base}/work/login"));
+    b.go(&format!("{base}/workspace/login"));
     b.screenshot("01-login.png");
     b.submit(
-        "/work/login",
+        "/workspace/login",
         json!({"name": "amina", "password": PASSWORD}),
     );
-    assert_eq!(b.path(), "/work/", "logged in: {}", b.dom());
+    assert_eq!(b.path(), "/workspace/", "logged in: {}", b.dom());
 
     // A form with mistakes: errors beside the fields, nothing stored.
-    b.go(&format!("{base}/work/new/person"));
-    b.submit("/work/new/person", json!({"birth_date": "yesterday"}));
+    b.go(&format!("{base}/workspace/new/person"));
+    b.submit("/workspace/new/person", json!({"birth_date": "yesterday"}));
     let dom = b.dom();
     assert!(dom.contains("data-field=\"birth_date\""), "{dom}");
     assert!(dom.contains("aria-invalid=\"true\""));
     b.screenshot("02-person-form-errors.png");
 
     // A source, a person citing it, an act against the person.
-    b.go(&format!("{base}/work/new/source"));
+    b.go(&format!("{base}/workspace/new/source"));
     b.submit(
-        "/work/new/source",
+        "/workspace/new/source",
         json!({"title": "Report by a rights group", "source_kind": "ngo_report", "confidentiality": "public"}),
     );
     let source = record_id(&b.path());
-    b.go(&format!("{base}/work/new/person"));
+    b.go(&format!("{base}/workspace/new/person"));
     b.submit(
-        "/work/new/person",
+        "/workspace/new/person",
         json!({"names[0].value": "Browser Testuly", "status": "killed", "sources": [source]}),
     );
     let person = record_id(&b.path());
-    b.go(&format!("{base}/work/new/act"));
+    b.go(&format!("{base}/workspace/new/act"));
     b.submit(
-        "/work/new/act",
+        "/workspace/new/act",
         json!({"act_type": "killing", "victim": person, "date": "2022-01-06", "sources": [source]}),
     );
     let act = record_id(&b.path());
 
     // Mark the person and the act public with the confidentiality switch.
     for id in [&person, &act] {
-        b.go(&format!("{base}/work/records/{id}"));
+        b.go(&format!("{base}/workspace/records/{id}"));
         b.submit(
-            &format!("/work/records/{id}/confidentiality"),
+            &format!("/workspace/records/{id}/confidentiality"),
             json!({"confidentiality": "public"}),
         );
-        assert_eq!(b.path(), format!("/work/records/{id}"));
+        assert_eq!(b.path(), format!("/workspace/records/{id}"));
     }
     assert!(b.dom().contains("Browser Testuly") || b.path().contains(&act));
-    b.go(&format!("{base}/work/records/{person}"));
+    b.go(&format!("{base}/workspace/records/{person}"));
     b.screenshot("03-workspace-person.png");
-    b.go(&format!("{base}/work/records/{person}/history"));
+    b.go(&format!("{base}/workspace/records/{person}/history"));
     assert!(b.dom().contains("person.amended"));
     b.screenshot("04-workspace-history.png");
 

@@ -434,7 +434,8 @@ impl Store {
         self.db.batch(schema::DROP_PROJECTION)?;
         self.db.batch(schema::projection(self.db.backend()))?;
         let n = replay(&self.db, &self.db, total, progress)?;
-        self.db.batch(schema::projection_indexes(self.db.backend()))?;
+        self.db
+            .batch(schema::projection_indexes(self.db.backend()))?;
         tx.commit()?;
         Ok(n)
     }

@@ -151,7 +151,7 @@ not-found-text = There is no public page at this address.
 error-title = Something went wrong
 error-text = The archive could not be read. Please try again later.
 
-# The documenters' workspace (/work/).
+# The documenters' workspace (/workspace/).
 work-name = qantar workspace
 work-records = Records
 work-public-site = Public site

@@ -408,7 +408,7 @@ async fn bearer(state: &AppState, headers: &HeaderMap, route: Route) -> Result<S
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "Unauthorized",
-            "this needs `Authorization: Bearer <token>` with a valid token; an administrator creates tokens on /work/accounts or with the CLI",
+            "this needs `Authorization: Bearer <token>` with a valid token; an administrator creates tokens on /workspace/accounts or with the CLI",
         )),
     }
 }
@@ -616,7 +616,7 @@ impl utoipa::Modify for TokenScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An API token (`qtk_…`) created by an administrator on /work/accounts or with the CLI",
+                        "An API token (`qtk_…`) created by an administrator on /workspace/accounts or with the CLI",
                     ))
                     .build(),
             ),

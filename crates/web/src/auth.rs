@@ -76,7 +76,7 @@ pub enum AuthError {
     WeakPassword(String),
     #[error("an account named {0:?} already exists; choose another name")]
     Exists(String),
-    #[error("there is no account named {0:?}; list accounts on /work/accounts")]
+    #[error("there is no account named {0:?}; list accounts on /workspace/accounts")]
     NoAccount(String),
     #[error("accounts database {path}: {source}")]
     Db {

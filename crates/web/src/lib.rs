@@ -19,7 +19,7 @@
 //! ([`i18n`]); the language comes from the URL prefix (`/kk/`, `/ru/`,
 //! `/en/`), is remembered in a cookie, and defaults from `Accept-Language`.
 //!
-//! The documenters' workspace lives under `/work/` ([`work`]): plain HTML
+//! The documenters' workspace lives under `/workspace/` ([`work`]): plain HTML
 //! forms for people, sources and acts with pickers, a JSON form for any kind
 //! of record, corrections as JSON merge patches, the confidentiality switch,
 //! a record's history from the ledger, the ledger's status (size, latest
@@ -278,7 +278,7 @@ impl Inner {
     }
 }
 
-/// The whole site. Later slices add `/work/…` (the documenters' workspace,
+/// The whole site. Later slices add `/workspace/…` (the documenters' workspace,
 /// behind a session layer) and authenticated `/api/v1` writes beside these.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
@@ -331,7 +331,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         if state.accounts().is_empty()? {
             let secret = state.accounts().create_setup_link()?;
             println!(
-                "qantar: no accounts yet. Create the first administrator, once, at\n  http://{addr}/work/setup/{secret}\n(valid for 24 hours, or use `qantar user add`)"
+                "qantar: no accounts yet. Create the first administrator, once, at\n  http://{addr}/workspace/setup/{secret}\n(valid for 24 hours, or use `qantar user add`)"
             );
         }
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -16,27 +16,27 @@ pub enum Route {
     PublicSite,
     /// `GET /api/v1/…`.
     PublicApi,
-    /// `GET/POST /work/login`, `POST /work/logout`.
+    /// `GET/POST /workspace/login`, `POST /workspace/logout`.
     Login,
-    /// `GET /work/`: the list of records.
+    /// `GET /workspace/`: the list of records.
     Workspace,
-    /// `GET /work/records/{id}`.
+    /// `GET /workspace/records/{id}`.
     RecordRead,
-    /// `GET /work/records/{id}/history`.
+    /// `GET /workspace/records/{id}/history`.
     History,
-    /// `GET /work/ledger`: size, checkpoint, verify.
+    /// `GET /workspace/ledger`: size, checkpoint, verify.
     LedgerStatus,
-    /// The record forms: `GET/POST /work/new/{form}`.
+    /// The record forms: `GET/POST /workspace/new/{form}`.
     RecordCreate,
-    /// `GET/POST /work/records/{id}/edit` (a merge patch).
+    /// `GET/POST /workspace/records/{id}/edit` (a merge patch).
     RecordEdit,
-    /// `POST /work/records/{id}/confidentiality`.
+    /// `POST /workspace/records/{id}/confidentiality`.
     Confidentiality,
-    /// `POST /work/records/{id}/retract`.
+    /// `POST /workspace/records/{id}/retract`.
     Retract,
-    /// `GET/POST /work/accounts`.
+    /// `GET/POST /workspace/accounts`.
     Accounts,
-    /// `POST /work/tokens`.
+    /// `POST /workspace/tokens`.
     Tokens,
     /// `GET /api/v1/records/{id}` with a bearer token: the record as
     /// stored, whatever its confidentiality (within the role's reach).

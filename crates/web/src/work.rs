@@ -1,4 +1,4 @@
-//! `/work/…`: the documenters' workspace.
+//! `/workspace/…`: the documenters' workspace.
 //!
 //! Plain HTML forms, no JavaScript. Every handler starts with [`guard`],
 //! which finds the session and asks [`crate::policy`] whether its role may
@@ -33,27 +33,33 @@ pub const LOGIN_COOKIE: &str = "qantar_login";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/work", get(|| async { Redirect::permanent("/work/") }))
-        .route("/work/", get(home))
-        .route("/work/login", get(login_form).post(login))
-        .route("/work/logout", post(logout))
-        .route("/work/setup/{secret}", get(setup_form).post(setup))
-        .route("/work/new/{form}", get(new_form).post(new_record))
-        .route("/work/records/{id}", get(record))
-        .route("/work/records/{id}/edit", get(edit_form).post(edit))
-        .route("/work/records/{id}/confidentiality", post(confidentiality))
-        .route("/work/records/{id}/retract", post(retract))
-        .route("/work/records/{id}/history", get(history))
-        .route("/work/ledger", get(ledger))
-        .route("/work/accounts", get(accounts).post(accounts_post))
-        .route("/work/tokens", post(tokens))
-        .route("/work/lang/{code}", get(choose_lang))
+        .route(
+            "/workspace",
+            get(|| async { Redirect::permanent("/workspace/") }),
+        )
+        .route("/workspace/", get(home))
+        .route("/workspace/login", get(login_form).post(login))
+        .route("/workspace/logout", post(logout))
+        .route("/workspace/setup/{secret}", get(setup_form).post(setup))
+        .route("/workspace/new/{form}", get(new_form).post(new_record))
+        .route("/workspace/records/{id}", get(record))
+        .route("/workspace/records/{id}/edit", get(edit_form).post(edit))
+        .route(
+            "/workspace/records/{id}/confidentiality",
+            post(confidentiality),
+        )
+        .route("/workspace/records/{id}/retract", post(retract))
+        .route("/workspace/records/{id}/history", get(history))
+        .route("/workspace/ledger", get(ledger))
+        .route("/workspace/accounts", get(accounts).post(accounts_post))
+        .route("/workspace/tokens", post(tokens))
+        .route("/workspace/lang/{code}", get(choose_lang))
 }
 
 /// Remember the reader's interface language (the same cookie as the public
 /// site's) and go back to the workspace.
 async fn choose_lang(Path(code): Path<String>) -> Response {
-    let mut r = Redirect::to("/work/").into_response();
+    let mut r = Redirect::to("/workspace/").into_response();
     if let Some(l) = Lang::parse(&code) {
         set_cookie(
             &mut r,
@@ -114,7 +120,7 @@ pub async fn guard(
             csrf: auth::csrf_token(&secret),
             lang,
         }),
-        None if *method == Method::GET => Err(Redirect::to("/work/login").into_response()),
+        None if *method == Method::GET => Err(Redirect::to("/workspace/login").into_response()),
         _ => Err(message(
             StatusCode::FORBIDDEN,
             lang,
@@ -236,7 +242,7 @@ fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
          <title>{title} · {ws}</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n\
-         </head>\n<body class=\"work\">\n<header>\n<p class=\"site\"><a href=\"/work/\">{ws}</a></p>\n",
+         </head>\n<body class=\"work\">\n<header>\n<p class=\"site\"><a href=\"/workspace/\">{ws}</a></p>\n",
         code = lang.code(),
         title = esc(title),
         ws = esc(&t(lang, "work-name")),
@@ -245,7 +251,7 @@ fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
         let role = c.session.role;
         let _ = write!(
             h,
-            "<nav aria-label=\"{}\"><ul><li><a href=\"/work/\">{}</a></li>",
+            "<nav aria-label=\"{}\"><ul><li><a href=\"/workspace/\">{}</a></li>",
             esc(&t(lang, "nav-label")),
             esc(&t(lang, "work-records"))
         );
@@ -253,7 +259,7 @@ fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
             for (form, key) in FORMS {
                 let _ = write!(
                     h,
-                    "<li><a href=\"/work/new/{form}\">{}</a></li>",
+                    "<li><a href=\"/workspace/new/{form}\">{}</a></li>",
                     esc(&t(lang, key))
                 );
             }
@@ -261,21 +267,21 @@ fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
         if allowed(Route::LedgerStatus, Some(role)) {
             let _ = write!(
                 h,
-                "<li><a href=\"/work/ledger\">{}</a></li>",
+                "<li><a href=\"/workspace/ledger\">{}</a></li>",
                 esc(&t(lang, "work-ledger"))
             );
         }
         if allowed(Route::Accounts, Some(role)) {
             let _ = write!(
                 h,
-                "<li><a href=\"/work/accounts\">{}</a></li>",
+                "<li><a href=\"/workspace/accounts\">{}</a></li>",
                 esc(&t(lang, "work-accounts"))
             );
         }
         let _ = write!(
             h,
             "<li><a href=\"/{}/\">{}</a></li></ul></nav>\n\
-             <form method=\"post\" action=\"/work/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <form method=\"post\" action=\"/workspace/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
              <span>{} ({})</span> <button type=\"submit\">{}</button></form>\n",
             lang.code(),
             esc(&t(lang, "work-public-site")),
@@ -301,7 +307,7 @@ fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
         } else {
             let _ = write!(
                 h,
-                "<li><a href=\"/work/lang/{c}\" hreflang=\"{c}\" lang=\"{c}\">{name}</a></li>",
+                "<li><a href=\"/workspace/lang/{c}\" hreflang=\"{c}\" lang=\"{c}\">{name}</a></li>",
                 c = other.code()
             );
         }
@@ -411,7 +417,7 @@ fn login_page(
     }
     let _ = write!(
         body,
-        "<form method=\"post\" action=\"/work/login\" class=\"record\">{csrf}\
+        "<form method=\"post\" action=\"/workspace/login\" class=\"record\">{csrf}\
          <p class=\"field\"><label for=\"f-name\">{ln}</label><input id=\"f-name\" name=\"name\" value=\"{name}\" autocomplete=\"username\" required></p>\
          <p class=\"field\"><label for=\"f-password\">{lp}</label><input id=\"f-password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>\
          <p><button type=\"submit\">{lb}</button></p></form>",
@@ -476,7 +482,7 @@ async fn login(
     .await;
     match checked {
         Ok(Some(secret)) => {
-            let mut r = Redirect::to("/work/").into_response();
+            let mut r = Redirect::to("/workspace/").into_response();
             set_cookie(
                 &mut r,
                 &format!(
@@ -509,7 +515,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     let lang = negotiate(&headers);
     let form = Form::parse(&body);
     let Some((_, secret)) = session_of(&state, &headers).await else {
-        return Redirect::to("/work/login").into_response();
+        return Redirect::to("/workspace/login").into_response();
     };
     if let Some(r) = refuse_post(&headers, &form, &auth::csrf_token(&secret), lang) {
         return r;
@@ -518,7 +524,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     if let Err(e) = AppState::blocking(move || Ok(accounts.end_session(&secret)?)).await {
         return failure(None, lang, &e);
     }
-    let mut r = Redirect::to("/work/login").into_response();
+    let mut r = Redirect::to("/workspace/login").into_response();
     set_cookie(
         &mut r,
         &format!("{SESSION_COOKIE}=; Max-Age=0{}", cookie_flags(&state)),
@@ -563,7 +569,7 @@ async fn setup_page(
     }
     let _ = write!(
         body,
-        "<form method=\"post\" action=\"/work/setup/{s}\" class=\"record\">\
+        "<form method=\"post\" action=\"/workspace/setup/{s}\" class=\"record\">\
          <p class=\"field\"><label for=\"f-name\">{ln}</label><input id=\"f-name\" name=\"name\" autocomplete=\"username\" required></p>\
          <p class=\"field\"><label for=\"f-password\">{lp}</label><input id=\"f-password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"10\" required></p>\
          <p><button type=\"submit\">{lb}</button></p></form>",
@@ -605,7 +611,7 @@ async fn setup(
     let accounts = state.accounts().clone();
     let s2 = secret.clone();
     match AppState::blocking(move || Ok(accounts.complete_setup(&s2, &name, &password)?)).await {
-        Ok(true) => Redirect::to("/work/login").into_response(),
+        Ok(true) => Redirect::to("/workspace/login").into_response(),
         Ok(false) => setup_page(&state, lang, &secret, StatusCode::NOT_FOUND, None).await,
         Err(WebError::Accounts(e)) => {
             setup_page(
@@ -678,14 +684,14 @@ async fn home(
     let mut body = String::new();
     let _ = write!(
         body,
-        "<nav class=\"kinds\" aria-label=\"{}\"><ul><li><a href=\"/work/\">{}</a></li>",
+        "<nav class=\"kinds\" aria-label=\"{}\"><ul><li><a href=\"/workspace/\">{}</a></li>",
         esc(&t(lang, "work-filter-kind")),
         esc(&t(lang, "work-all-kinds"))
     );
     for k in KINDS {
         let _ = write!(
             body,
-            "<li><a href=\"/work/?kind={k}\">{}</a></li>",
+            "<li><a href=\"/workspace/?kind={k}\">{}</a></li>",
             esc(&t(lang, &format!("kind-{}", k.as_str()))),
             k = k.as_str()
         );
@@ -712,7 +718,7 @@ async fn home(
         };
         let _ = write!(
             body,
-            "<tr><td><a href=\"/work/records/{id}\">{label}</a>{retracted}</td><td>{kind}</td><td>{conf}</td><td>{upd}</td></tr>",
+            "<tr><td><a href=\"/workspace/records/{id}\">{label}</a>{retracted}</td><td>{kind}</td><td>{conf}</td><td>{upd}</td></tr>",
             id = esc(&r.id),
             label = esc(&display_label(r)),
             kind = esc(&t(lang, &format!("kind-{}", r.kind))),
@@ -787,14 +793,14 @@ async fn record(
     }
     let _ = write!(
         body,
-        "<p><a href=\"/work/records/{id}/history\">{}</a>",
+        "<p><a href=\"/workspace/records/{id}/history\">{}</a>",
         esc(&t(lang, "work-history")),
         id = esc(&r.id)
     );
     if allowed(Route::RecordEdit, Some(role)) && !r.retracted {
         let _ = write!(
             body,
-            " · <a href=\"/work/records/{id}/edit\">{}</a>",
+            " · <a href=\"/workspace/records/{id}/edit\">{}</a>",
             esc(&t(lang, "work-edit")),
             id = esc(&r.id)
         );
@@ -814,7 +820,7 @@ async fn record(
     if allowed(Route::Confidentiality, Some(role)) && !r.retracted {
         let _ = write!(
             body,
-            "<h2>{title}</h2><form method=\"post\" action=\"/work/records/{id}/confidentiality\" class=\"record\">{csrf}\
+            "<h2>{title}</h2><form method=\"post\" action=\"/workspace/records/{id}/confidentiality\" class=\"record\">{csrf}\
              <p class=\"field\"><label for=\"f-conf\">{label}</label>{select}</p>\
              <p><button type=\"submit\">{button}</button></p></form>",
             title = esc(&t(lang, "work-set-confidentiality")),
@@ -828,7 +834,7 @@ async fn record(
     if allowed(Route::Retract, Some(role)) && !r.retracted {
         let _ = write!(
             body,
-            "<h2>{title}</h2><form method=\"post\" action=\"/work/records/{id}/retract\" class=\"record\">{csrf}\
+            "<h2>{title}</h2><form method=\"post\" action=\"/workspace/records/{id}/retract\" class=\"record\">{csrf}\
              <p class=\"field\"><label for=\"f-reason\">{label}</label><input id=\"f-reason\" name=\"reason\" required></p>\
              <p><button type=\"submit\">{button}</button></p></form>",
             title = esc(&t(lang, "work-retract")),
@@ -880,7 +886,7 @@ async fn history(
         Err(e) => return failure(Some(&ctx), lang, &e),
     };
     let mut body = format!(
-        "<p><a href=\"/work/records/{}\">{}</a></p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<p><a href=\"/workspace/records/{}\">{}</a></p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         esc(&r.id),
         esc(&display_label(&r)),
         esc(&t(lang, "work-seq")),
@@ -1320,7 +1326,7 @@ fn render_form(
     }
     let _ = write!(
         h,
-        "<form method=\"post\" action=\"/work/new/{form_name}\" class=\"record\">{}{inputs}<p><button type=\"submit\">{}</button></p></form>",
+        "<form method=\"post\" action=\"/workspace/new/{form_name}\" class=\"record\">{}{inputs}<p><button type=\"submit\">{}</button></p></form>",
         hidden_csrf(&ctx.csrf),
         esc(&t(lang, "work-save"))
     );
@@ -1425,7 +1431,7 @@ async fn show_form(
             let help = format!("<p>{}</p>", esc(&t(lang, "work-json-help")));
             format!(
                 "{help}{}",
-                json_form(lang, ctx, "/work/new/json", "json", text, "", errors)
+                json_form(lang, ctx, "/workspace/new/json", "json", text, "", errors)
             )
         }
     };
@@ -1520,9 +1526,9 @@ async fn new_record(
     match state.record(records, &ctx.session.account).await {
         Ok(ids) => match ids.first() {
             Some(id) if ids.len() == 1 => {
-                Redirect::to(&format!("/work/records/{id}")).into_response()
+                Redirect::to(&format!("/workspace/records/{id}")).into_response()
             }
-            _ => Redirect::to("/work/").into_response(),
+            _ => Redirect::to("/workspace/").into_response(),
         },
         Err(e) => match input_errors(e) {
             Ok(errs) => {
@@ -1574,7 +1580,7 @@ async fn edit_page(
         form = json_form(
             lang,
             ctx,
-            &format!("/work/records/{}/edit", esc(&r.id)),
+            &format!("/workspace/records/{}/edit", esc(&r.id)),
             "patch",
             patch,
             &extra,
@@ -1660,7 +1666,7 @@ async fn amend_and_show(
         })
         .await
     {
-        Ok(rid) => Redirect::to(&format!("/work/records/{rid}")).into_response(),
+        Ok(rid) => Redirect::to(&format!("/workspace/records/{rid}")).into_response(),
         Err(WriteError::NotFound(_)) => not_found(ctx),
         Err(e) => match input_errors(e) {
             Ok(errs) => {
@@ -1728,7 +1734,7 @@ async fn retract(
         })
         .await
     {
-        Ok(rid) => Redirect::to(&format!("/work/records/{rid}")).into_response(),
+        Ok(rid) => Redirect::to(&format!("/workspace/records/{rid}")).into_response(),
         Err(WriteError::NotFound(_)) => not_found(&ctx),
         Err(e) => match input_errors(e) {
             Ok(errs) => {
@@ -1860,7 +1866,7 @@ async fn accounts_page(
             String::new()
         } else {
             format!(
-                "<form method=\"post\" action=\"/work/accounts\" class=\"inline\">{}<input type=\"hidden\" name=\"action\" value=\"remove\"><input type=\"hidden\" name=\"name\" value=\"{}\"><button type=\"submit\">{}</button></form>",
+                "<form method=\"post\" action=\"/workspace/accounts\" class=\"inline\">{}<input type=\"hidden\" name=\"action\" value=\"remove\"><input type=\"hidden\" name=\"name\" value=\"{}\"><button type=\"submit\">{}</button></form>",
                 hidden_csrf(&ctx.csrf),
                 esc(&a.name),
                 esc(&t(lang, "work-remove"))
@@ -1886,7 +1892,7 @@ async fn accounts_page(
     roles.push_str("</select>");
     let _ = write!(
         body,
-        "<h2>{add}</h2><form method=\"post\" action=\"/work/accounts\" class=\"record\">{csrf}<input type=\"hidden\" name=\"action\" value=\"add\">\
+        "<h2>{add}</h2><form method=\"post\" action=\"/workspace/accounts\" class=\"record\">{csrf}<input type=\"hidden\" name=\"action\" value=\"add\">\
          <p class=\"field\"><label for=\"f-name\">{ln}</label><input id=\"f-name\" name=\"name\" required></p>\
          <p class=\"field\"><label for=\"f-role\">{lr}</label>{roles}</p>\
          <p class=\"field\"><label for=\"f-password\">{lp}</label><input id=\"f-password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"10\" required></p>\
@@ -1908,7 +1914,7 @@ async fn accounts_page(
     names.push_str("</select>");
     let _ = write!(
         body,
-        "<h2>{title}</h2><p>{help}</p><form method=\"post\" action=\"/work/tokens\" class=\"record\">{csrf}\
+        "<h2>{title}</h2><p>{help}</p><form method=\"post\" action=\"/workspace/tokens\" class=\"record\">{csrf}\
          <p class=\"field\"><label for=\"f-token-account\">{la}</label>{names}</p>\
          <p class=\"field\"><label for=\"f-label\">{ll}</label><input id=\"f-label\" name=\"label\" required></p>\
          <p><button type=\"submit\">{title}</button></p></form>",
@@ -1959,7 +1965,7 @@ async fn accounts_post(State(state): State<AppState>, headers: HeaderMap, body: 
     })
     .await;
     match done {
-        Ok(()) => Redirect::to("/work/accounts").into_response(),
+        Ok(()) => Redirect::to("/workspace/accounts").into_response(),
         Err(e) => {
             accounts_page(
                 &state,

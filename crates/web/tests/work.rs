@@ -56,21 +56,21 @@ async fn probe(
     match route {
         Route::PublicSite => getp("/en/people").await,
         Route::PublicApi => getp("/api/v1/records").await,
-        Route::Login => getp("/work/login").await,
-        Route::Workspace => getp("/work/").await,
-        Route::RecordRead => getp("/work/records/p-pub").await,
-        Route::History => getp("/work/records/p-pub/history").await,
-        Route::LedgerStatus => getp("/work/ledger").await,
+        Route::Login => getp("/workspace/login").await,
+        Route::Workspace => getp("/workspace/").await,
+        Route::RecordRead => getp("/workspace/records/p-pub").await,
+        Route::History => getp("/workspace/records/p-pub/history").await,
+        Route::LedgerStatus => getp("/workspace/ledger").await,
         Route::RecordCreate => {
             let rec = json!({"kind": "person", "names": [{"value": format!("Probe {i}")}], "sources": ["s-pub"]});
-            a.post(app, "/work/new/json", &[("json", &rec.to_string())])
+            a.post(app, "/workspace/new/json", &[("json", &rec.to_string())])
                 .await
         }
         Route::RecordEdit => {
             let patch = json!({"notes": format!("edited by principal {i}")});
             a.post(
                 app,
-                "/work/records/p-pub2/edit",
+                "/workspace/records/p-pub2/edit",
                 &[("patch", &patch.to_string())],
             )
             .await
@@ -86,7 +86,7 @@ async fn probe(
             ][i];
             a.post(
                 app,
-                "/work/records/ev-pub/confidentiality",
+                "/workspace/records/ev-pub/confidentiality",
                 &[("confidentiality", level)],
             )
             .await
@@ -95,7 +95,7 @@ async fn probe(
             let target = if i == 4 { "claim-pub-2" } else { "claim-pub" };
             a.post(
                 app,
-                &format!("/work/records/{target}/retract"),
+                &format!("/workspace/records/{target}/retract"),
                 &[("reason", "probe")],
             )
             .await
@@ -104,7 +104,7 @@ async fn probe(
             let name = format!("new-account-{i}");
             a.post(
                 app,
-                "/work/accounts",
+                "/workspace/accounts",
                 &[
                     ("action", "add"),
                     ("name", &name),
@@ -117,7 +117,7 @@ async fn probe(
         Route::Tokens => {
             a.post(
                 app,
-                "/work/tokens",
+                "/workspace/tokens",
                 &[("account", "viewer"), ("label", "probe")],
             )
             .await
@@ -154,7 +154,7 @@ async fn probe(
 }
 
 fn outcome(got: &Got) -> Access {
-    let to_login = got.status.is_redirection() && got.header("location") == "/work/login";
+    let to_login = got.status.is_redirection() && got.header("location") == "/workspace/login";
     if got.status.is_success() || (got.status.is_redirection() && !to_login) {
         Access::Allow
     } else {
@@ -211,17 +211,20 @@ async fn a_record_the_role_may_not_read_looks_like_a_missing_one() {
     let analyst = login(&w.app, "analyst", PASSWORD).await.expect("login");
     for suffix in ["", "/history"] {
         let hidden = viewer
-            .get(&w.app, &format!("/work/records/leak-p-conf{suffix}"))
+            .get(&w.app, &format!("/workspace/records/leak-p-conf{suffix}"))
             .await;
         let missing = viewer
-            .get(&w.app, &format!("/work/records/no-such-record{suffix}"))
+            .get(
+                &w.app,
+                &format!("/workspace/records/no-such-record{suffix}"),
+            )
             .await;
         assert_eq!(hidden.status, StatusCode::NOT_FOUND);
         assert_eq!(hidden.status, missing.status);
         assert_eq!(hidden.body, missing.body, "the two answers differ");
         assert!(!hidden.body.contains("LEAK"));
         let seen = analyst
-            .get(&w.app, &format!("/work/records/leak-p-conf{suffix}"))
+            .get(&w.app, &format!("/workspace/records/leak-p-conf{suffix}"))
             .await;
         assert_eq!(
             seen.status,
@@ -229,7 +232,7 @@ async fn a_record_the_role_may_not_read_looks_like_a_missing_one() {
             "an analyst reads confidential records"
         );
     }
-    let list = viewer.get(&w.app, "/work/").await;
+    let list = viewer.get(&w.app, "/workspace/").await;
     assert!(
         list.body.contains("leak-p-restr"),
         "viewers see restricted records"
@@ -257,7 +260,7 @@ async fn a_record_the_role_may_not_read_looks_like_a_missing_one() {
 #[tokio::test]
 async fn login_sets_strict_cookies_and_is_rate_limited() {
     let w = world();
-    let page = get(&w.app, "/work/login").await;
+    let page = get(&w.app, "/workspace/login").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.header("cache-control"), "no-store");
     assert!(
@@ -285,13 +288,13 @@ async fn login_sets_strict_cookies_and_is_rate_limited() {
 
     // Sessions: HttpOnly, SameSite=Strict, Path=/, Secure (tests run over
     // the in-process router, which is not "plain HTTP on loopback").
-    let page = send(&w.app, Method::GET, "/work/login", &[], "").await;
+    let page = send(&w.app, Method::GET, "/workspace/login", &[], "").await;
     let pre = common::session::set_cookie(&page, "qantar_login").expect("cookie");
     let pre_kv = pre.split(';').next().unwrap_or_default().to_string();
     let got = send(
         &w.app,
         Method::POST,
-        "/work/login",
+        "/workspace/login",
         &[
             ("cookie", &pre_kv),
             ("content-type", "application/x-www-form-urlencoded"),
@@ -344,7 +347,7 @@ async fn state_changes_need_the_token_and_this_origin() {
     let got = send(
         &w.app,
         Method::POST,
-        "/work/records/p-pub/retract",
+        "/workspace/records/p-pub/retract",
         &[("cookie", cookie), ct],
         "reason=x",
     )
@@ -356,7 +359,7 @@ async fn state_changes_need_the_token_and_this_origin() {
     let got = send(
         &w.app,
         Method::POST,
-        "/work/records/p-pub/retract",
+        "/workspace/records/p-pub/retract",
         &[("cookie", cookie), ct],
         &stolen,
     )
@@ -366,7 +369,7 @@ async fn state_changes_need_the_token_and_this_origin() {
     let got = send(
         &w.app,
         Method::POST,
-        "/work/records/p-pub/retract",
+        "/workspace/records/p-pub/retract",
         &[
             ("cookie", cookie),
             ct,
@@ -380,7 +383,7 @@ async fn state_changes_need_the_token_and_this_origin() {
     let got = send(
         &w.app,
         Method::POST,
-        "/work/records/p-pub/retract",
+        "/workspace/records/p-pub/retract",
         &[("cookie", cookie), ct, ("sec-fetch-site", "cross-site")],
         &body,
     )
@@ -390,7 +393,7 @@ async fn state_changes_need_the_token_and_this_origin() {
     let got = send(
         &w.app,
         Method::POST,
-        "/work/records/p-pub/retract",
+        "/workspace/records/p-pub/retract",
         &[
             ("cookie", cookie),
             ct,
@@ -403,10 +406,10 @@ async fn state_changes_need_the_token_and_this_origin() {
     assert_eq!(got.status, StatusCode::FORBIDDEN);
     assert_eq!(size(&w), before, "nothing was written");
     // Logging out ends the session on the server.
-    let got = editor.post(&w.app, "/work/logout", &[]).await;
+    let got = editor.post(&w.app, "/workspace/logout", &[]).await;
     assert_eq!(got.status, StatusCode::SEE_OTHER);
-    let after = editor.get(&w.app, "/work/").await;
-    assert_eq!(after.header("location"), "/work/login");
+    let after = editor.get(&w.app, "/workspace/").await;
+    assert_eq!(after.header("location"), "/workspace/login");
 }
 
 /// The `data-field` of the error shown beside an input.
@@ -427,7 +430,7 @@ async fn form_errors_appear_beside_their_fields_and_nothing_is_stored() {
     let got = editor
         .post(
             &w.app,
-            "/work/new/person",
+            "/workspace/new/person",
             &[("birth_date", "Jan 5th"), ("sex", "male")],
         )
         .await;
@@ -454,7 +457,7 @@ async fn form_errors_appear_beside_their_fields_and_nothing_is_stored() {
     let got = editor
         .post(
             &w.app,
-            "/work/new/act",
+            "/workspace/new/act",
             &[
                 ("act_type", "killing"),
                 ("victim", "s-pub"),
@@ -470,13 +473,13 @@ async fn form_errors_appear_beside_their_fields_and_nothing_is_stored() {
     );
     // The JSON form: not JSON, then an unknown field.
     let got = editor
-        .post(&w.app, "/work/new/json", &[("json", "{nope")])
+        .post(&w.app, "/workspace/new/json", &[("json", "{nope")])
         .await;
     assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(got.body.contains("not valid JSON"));
     let rec = json!({"kind": "place", "name": "X", "place_type": "city", "colour": "red"});
     let got = editor
-        .post(&w.app, "/work/new/json", &[("json", &rec.to_string())])
+        .post(&w.app, "/workspace/new/json", &[("json", &rec.to_string())])
         .await;
     assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(got.body.contains("<code>colour</code>"), "{}", got.body);
@@ -484,7 +487,7 @@ async fn form_errors_appear_beside_their_fields_and_nothing_is_stored() {
     let got = editor
         .post(
             &w.app,
-            "/work/records/p-pub/edit",
+            "/workspace/records/p-pub/edit",
             &[("patch", "{\"kind\": \"place\"}")],
         )
         .await;
@@ -496,7 +499,7 @@ async fn form_errors_appear_beside_their_fields_and_nothing_is_stored() {
 fn record_id(got: &Got) -> String {
     assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.body);
     got.header("location")
-        .strip_prefix("/work/records/")
+        .strip_prefix("/workspace/records/")
         .unwrap_or_else(|| panic!("not a record: {}", got.header("location")))
         .to_string()
 }
@@ -509,7 +512,7 @@ async fn a_person_recorded_through_the_forms_can_be_made_public() {
         &editor
             .post(
                 &w.app,
-                "/work/new/source",
+                "/workspace/new/source",
                 &[
                     ("title", "Witness statement"),
                     ("source_kind", "testimony"),
@@ -519,13 +522,13 @@ async fn a_person_recorded_through_the_forms_can_be_made_public() {
             .await,
     );
     // The new source is offered by the person form's picker.
-    let form = editor.get(&w.app, "/work/new/person").await;
+    let form = editor.get(&w.app, "/workspace/new/person").await;
     assert!(form.body.contains(&format!("value=\"{source}\"")));
     let person = record_id(
         &editor
             .post(
                 &w.app,
-                "/work/new/person",
+                "/workspace/new/person",
                 &[
                     ("names[0].value", "Erlan Formtest"),
                     ("names[0].lang", "en"),
@@ -540,7 +543,7 @@ async fn a_person_recorded_through_the_forms_can_be_made_public() {
         &editor
             .post(
                 &w.app,
-                "/work/new/act",
+                "/workspace/new/act",
                 &[
                     ("act_type", "killing"),
                     ("victim", &person),
@@ -551,7 +554,9 @@ async fn a_person_recorded_through_the_forms_can_be_made_public() {
             )
             .await,
     );
-    let page = editor.get(&w.app, &format!("/work/records/{person}")).await;
+    let page = editor
+        .get(&w.app, &format!("/workspace/records/{person}"))
+        .await;
     assert!(page.body.contains("Erlan Formtest"));
     assert!(page.body.contains("\"s-pub\"") || page.body.contains(&source));
     // Not public yet.
@@ -563,7 +568,7 @@ async fn a_person_recorded_through_the_forms_can_be_made_public() {
         let got = editor
             .post(
                 &w.app,
-                &format!("/work/records/{id}/confidentiality"),
+                &format!("/workspace/records/{id}/confidentiality"),
                 &[("confidentiality", "public")],
             )
             .await;
@@ -574,7 +579,7 @@ async fn a_person_recorded_through_the_forms_can_be_made_public() {
     assert!(public.body.contains("Erlan Formtest"));
     // History shows who did what, from the ledger.
     let history = editor
-        .get(&w.app, &format!("/work/records/{person}/history"))
+        .get(&w.app, &format!("/workspace/records/{person}/history"))
         .await;
     assert!(history.body.contains("person.recorded"));
     assert!(history.body.contains("person.amended"));
@@ -584,7 +589,7 @@ async fn a_person_recorded_through_the_forms_can_be_made_public() {
     let got = editor
         .post(
             &w.app,
-            &format!("/work/records/{person}/edit"),
+            &format!("/workspace/records/{person}/edit"),
             &[
                 ("patch", "{\"occupation\": \"Teacher\"}"),
                 ("reason", "family's account"),
@@ -608,7 +613,7 @@ async fn the_workspace_speaks_the_three_languages() {
         let got = send(
             &w.app,
             Method::GET,
-            &format!("/work/lang/{}", lang.code()),
+            &format!("/workspace/lang/{}", lang.code()),
             &[],
             "",
         )
@@ -620,12 +625,12 @@ async fn the_workspace_speaks_the_three_languages() {
             cookie.split(';').next().unwrap_or_default()
         );
         for page in [
-            "/work/",
-            "/work/new/person",
-            "/work/new/act",
-            "/work/ledger",
-            "/work/accounts",
-            "/work/records/p-pub/history",
+            "/workspace/",
+            "/workspace/new/person",
+            "/workspace/new/act",
+            "/workspace/ledger",
+            "/workspace/accounts",
+            "/workspace/records/p-pub/history",
         ] {
             let got = send(&w.app, Method::GET, page, &[("cookie", &cookie)], "").await;
             assert_eq!(got.status, StatusCode::OK, "{page}");
@@ -649,7 +654,7 @@ async fn the_workspace_speaks_the_three_languages() {
 async fn the_ledger_page_shows_size_checkpoint_and_verification() {
     let w = world();
     let analyst = login(&w.app, "analyst", PASSWORD).await.expect("login");
-    let got = analyst.get(&w.app, "/work/ledger").await;
+    let got = analyst.get(&w.app, "/workspace/ledger").await;
     assert_eq!(got.status, StatusCode::OK);
     assert!(
         got.body
@@ -823,9 +828,9 @@ async fn the_setup_link_creates_the_first_administrator_once() {
     let app = router_for(dir.path());
     let accounts = qantar_web::auth::Accounts::open(dir.path()).expect("accounts");
     let secret = accounts.create_setup_link().expect("link");
-    let url = format!("/work/setup/{secret}");
+    let url = format!("/workspace/setup/{secret}");
     assert_eq!(
-        get(&app, "/work/setup/0000").await.status,
+        get(&app, "/workspace/setup/0000").await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(get(&app, &url).await.status, StatusCode::OK);
@@ -841,7 +846,7 @@ async fn the_setup_link_creates_the_first_administrator_once() {
         .await
         .expect("the new admin logs in");
     assert_eq!(
-        admin.get(&app, "/work/accounts").await.status,
+        admin.get(&app, "/workspace/accounts").await.status,
         StatusCode::OK
     );
     // The link is spent.

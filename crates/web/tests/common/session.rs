@@ -116,7 +116,7 @@ impl Agent {
 
 /// Log in through the form, as a browser does.
 pub async fn login(app: &Router, name: &str, password: &str) -> Result<Agent, Got> {
-    let page = send(app, Method::GET, "/work/login", &[], "").await;
+    let page = send(app, Method::GET, "/workspace/login", &[], "").await;
     let pre =
         set_cookie(&page, qantar_web::work::LOGIN_COOKIE).expect("login form sets its cookie");
     let pre = pre.split(';').next().unwrap_or_default().to_string();
@@ -124,7 +124,7 @@ pub async fn login(app: &Router, name: &str, password: &str) -> Result<Agent, Go
     let got = send(
         app,
         Method::POST,
-        "/work/login",
+        "/workspace/login",
         &[
             ("cookie", pre.as_str()),
             ("content-type", "application/x-www-form-urlencoded"),
@@ -141,7 +141,7 @@ pub async fn login(app: &Router, name: &str, password: &str) -> Result<Agent, Go
     let home = send(
         app,
         Method::GET,
-        "/work/",
+        "/workspace/",
         &[("cookie", cookie.as_str())],
         "",
     )
