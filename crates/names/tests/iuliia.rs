@@ -1,4 +1,4 @@
-//! Golden tests against the iuliia schemas in /work/shared/data/translit/iuliia:
+//! Golden tests against the iuliia schemas in the project's shared/data/translit/iuliia:
 //! every sample pair must come out exactly, and every embedded table must
 //! hold the same mappings as the JSON it was converted from.
 

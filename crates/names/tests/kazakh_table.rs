@@ -1,5 +1,5 @@
 //! Letter-by-letter test of the Kazakh schemes against the table in
-//! /work/shared/data/translit/kazakh_latin.md. Cells marked verified must
+//! the project's shared/data/translit/kazakh_latin.md. Cells marked verified must
 //! come out exactly; cells the file marks `?` are checked only where our
 //! table says it uses them as given (status `?`), and our table must never
 //! claim a letter verified that the file does not verify.
