@@ -356,6 +356,7 @@ fn stamp(cli_author: &Option<String>) -> Stamp {
     let author = cli_author
         .clone()
         .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .unwrap_or_else(|| "unknown".into());
     Stamp {
