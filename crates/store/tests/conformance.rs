@@ -254,3 +254,27 @@ fn a_postgres_url_that_cannot_connect_says_so() {
     assert!(err.contains("cannot connect to PostgreSQL"), "{err}");
     assert!(err.contains("127.0.0.1:1"), "{err}");
 }
+
+#[test]
+fn tls_is_verified_when_required_and_optional_by_default() {
+    let url = match test_postgres_url() {
+        Ok(u) => u,
+        Err(why) => {
+            eprintln!("skipping: {why}");
+            return;
+        }
+    };
+    let sep = if url.contains('?') { '&' } else { '?' };
+    // The local test server has no certificate a client can verify (Debian's
+    // is self-signed, or TLS is off): `require` must refuse it, never fall
+    // back to plain text.
+    let required =
+        Store::create_postgres(&format!("{url}{sep}sslmode=require&schema=qt_tls_required"));
+    assert!(
+        required.is_err(),
+        "sslmode=require accepted an unverifiable server"
+    );
+    // `disable` and the default both connect.
+    let plain = ScratchSchema::new(&format!("{url}{sep}sslmode=disable"), "tls");
+    assert!(Store::create_postgres(&plain.url).is_ok());
+}
