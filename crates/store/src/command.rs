@@ -135,8 +135,26 @@ impl Store {
         let mut parsed: Vec<Option<Record>> = Vec::with_capacity(inputs.len());
         // Records of this batch, by id and by ref.
         let mut batch: HashMap<String, Known> = HashMap::new();
-        for (i, v) in inputs.iter().enumerate() {
-            match Record::from_json(v, mint) {
+        // Parsing is pure and independent per record: do it on every core.
+        // Ids are minted first, in input order, so the result does not
+        // depend on how the work is split.
+        let ids: Vec<Option<Uuid>> = inputs
+            .iter()
+            .map(|v| matches!(v.get("id"), None | Some(Value::Null)).then(&mut *mint))
+            .collect();
+        let results: Vec<Result<Record, FieldErrors>> = {
+            use rayon::prelude::*;
+            inputs
+                .par_iter()
+                .zip(ids.par_iter())
+                .map(|(v, id)| {
+                    let mut id = *id;
+                    Record::from_json(v, &mut || id.take().unwrap_or_else(Uuid::nil))
+                })
+                .collect()
+        };
+        for (i, (v, result)) in inputs.iter().zip(results).enumerate() {
+            match result {
                 Ok(r) => {
                     let id = r.id.to_string();
                     let known = Known {
