@@ -108,29 +108,30 @@ pub(crate) fn apply(db: &Db, entry: &Entry, parsed: Option<Record>) -> Result<()
     let date_lo = index.date_earliest.map(|d| d.to_string());
     let date_hi = index.date_latest.map(|d| d.to_string());
     let seq = Param::from(entry.seq);
+    // The columns a recording and an amendment both write, as ?1..?14.
+    let columns = [
+        Param::Text(&id),
+        record.r#ref.as_deref().into(),
+        Param::Text(record.confidentiality.as_str()),
+        seq,
+        Param::Text(&entry.time),
+        Param::Text(&index.label),
+        index.place.as_deref().into(),
+        record.parent().into(),
+        date_lo.as_deref().into(),
+        date_hi.as_deref().into(),
+        index.act_type.as_deref().into(),
+        index.status.as_deref().into(),
+        index.type_term.as_deref().into(),
+        Param::Text(&data),
+    ];
     match action {
         "recorded" => {
             db.exec(
                 "INSERT INTO records (id, kind, ref, confidentiality, version, created_seq, updated_seq, created_at, updated_at,
                     label, place, parent, date_lo, date_hi, act_type, status, type_term, data)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                &[
-                    Param::Text(&id),
-                    Param::Text(kind.as_str()),
-                    record.r#ref.as_deref().into(),
-                    Param::Text(record.confidentiality.as_str()),
-                    seq,
-                    Param::Text(&entry.time),
-                    Param::Text(&index.label),
-                    index.place.as_deref().into(),
-                    record.parent().into(),
-                    date_lo.as_deref().into(),
-                    date_hi.as_deref().into(),
-                    index.act_type.as_deref().into(),
-                    index.status.as_deref().into(),
-                    index.type_term.as_deref().into(),
-                    Param::Text(&data),
-                ],
+                 VALUES (?1, ?15, ?2, ?3, 1, ?4, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                &[&columns[..], &[Param::Text(kind.as_str())]].concat(),
             )
             .map_err(|e| fault(format!("cannot record {id}: {e}")))?;
         }
@@ -154,22 +155,7 @@ pub(crate) fn apply(db: &Db, entry: &Entry, parsed: Option<Record>) -> Result<()
                     label = ?6, place = ?7, parent = ?8, date_lo = ?9, date_hi = ?10, act_type = ?11, status = ?12,
                     type_term = ?13, data = ?14
                  WHERE id = ?1",
-                &[
-                    Param::Text(&id),
-                    record.r#ref.as_deref().into(),
-                    Param::Text(record.confidentiality.as_str()),
-                    seq,
-                    Param::Text(&entry.time),
-                    Param::Text(&index.label),
-                    index.place.as_deref().into(),
-                    record.parent().into(),
-                    date_lo.as_deref().into(),
-                    date_hi.as_deref().into(),
-                    index.act_type.as_deref().into(),
-                    index.status.as_deref().into(),
-                    index.type_term.as_deref().into(),
-                    Param::Text(&data),
-                ],
+                &columns,
             )
             .map_err(|e| fault(format!("cannot amend {id}: {e}")))?;
             db.exec(

@@ -391,12 +391,6 @@ impl Store {
             .collect()
     }
 
-    pub fn checkpoint_count(&self) -> Result<u64, StoreError> {
-        self.db
-            .query_one("SELECT COUNT(*) FROM checkpoints", &[])?
-            .u64(0)
-    }
-
     /// Sign a checkpoint of the current tree if the newest one is older.
     pub fn sign_checkpoint(
         &mut self,
@@ -516,10 +510,8 @@ impl Store {
                 ],
             )?;
         }
-        for key in ["origin"] {
-            if let Some(v) = self.meta(key)? {
-                target.set_meta(key, &v)?;
-            }
+        if let Some(origin) = self.meta("origin")? {
+            target.set_meta("origin", &origin)?;
         }
         tx.commit()?;
         target.frontier = None;
