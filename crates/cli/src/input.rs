@@ -103,7 +103,8 @@ fn type_field(kind: Kind) -> Option<&'static str> {
         Kind::Proceeding => "proceeding_kind",
         Kind::Claim => "claim_type",
         Kind::Relationship => "relation",
-        Kind::Person | Kind::Event => return None,
+        Kind::LinkDecision => "verdict",
+        Kind::Person | Kind::Event | Kind::ListEntry => return None,
     })
 }
 

@@ -1,4 +1,4 @@
-//! The eight kinds of record and the three confidentiality levels.
+//! The ten kinds of record and the three confidentiality levels.
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,10 +17,14 @@ pub enum Kind {
     Claim,
     Proceeding,
     Relationship,
+    /// One row of an imported list of victims, as the list wrote it.
+    ListEntry,
+    /// A reviewer's decision that two records are, or are not, one person.
+    LinkDecision,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Person,
         Kind::Event,
         Kind::Act,
@@ -29,6 +33,8 @@ impl Kind {
         Kind::Claim,
         Kind::Proceeding,
         Kind::Relationship,
+        Kind::ListEntry,
+        Kind::LinkDecision,
     ];
 
     /// The name used in JSON (`"kind": "person"`) and in entry kinds
@@ -43,6 +49,8 @@ impl Kind {
             Kind::Claim => "claim",
             Kind::Proceeding => "proceeding",
             Kind::Relationship => "relationship",
+            Kind::ListEntry => "list_entry",
+            Kind::LinkDecision => "link_decision",
         }
     }
 
@@ -57,6 +65,8 @@ impl Kind {
             Kind::Claim => "claims",
             Kind::Proceeding => "proceedings",
             Kind::Relationship => "relationships",
+            Kind::ListEntry => "list_entries",
+            Kind::LinkDecision => "link_decisions",
         }
     }
 
@@ -71,6 +81,8 @@ impl Kind {
             Kind::Claim => "a claim",
             Kind::Proceeding => "a proceeding",
             Kind::Relationship => "a relationship",
+            Kind::ListEntry => "a list entry",
+            Kind::LinkDecision => "a link decision",
         }
     }
 }
@@ -84,7 +96,7 @@ impl fmt::Display for Kind {
 /// A word that is not the name of a kind.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown kind \"{0}\"; expected one of: person, event, act, place, source, claim, proceeding, relationship (or the plural)"
+    "unknown kind \"{0}\"; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision (or the plural)"
 )]
 pub struct UnknownKind(pub String);
 

@@ -8,7 +8,10 @@
 //! record what a source asserted, so that conflicting figures stand side by
 //! side instead of being averaged; **proceedings** follow complaints and
 //! cases through their status history; **relationships** tie persons to
-//! each other and to units. A [`Record`] is one of these eight [`Kind`]s: a
+//! each other and to units. For counting, **list entries** keep each row of
+//! an imported list of victims as the list wrote it, and **link decisions**
+//! record a reviewer's verdict that two records are, or are not, one person.
+//! A [`Record`] is one of these ten [`Kind`]s: a
 //! common envelope (id, ref, [`Confidentiality`], citations, notes) around a
 //! [`Body`].
 //!
@@ -53,8 +56,9 @@ pub use error::{FieldError, FieldErrors};
 pub use fields::is_valid_ref;
 pub use kind::{Confidentiality, Kind, UnknownConfidentiality, UnknownKind};
 pub use record::{
-    Act, Body, Citation, Claim, Coordinates, Event, Perpetrator, Person, PersonName, Place,
-    Proceeding, ProceedingPerson, Record, RecordIndex, Reference, Relationship, Source,
-    StatusChange, allowed_fields, needs_sources,
+    Act, Body, Citation, Claim, Coordinates, Event, LINKAGE_FIELDS, LinkDecision, ListEntry,
+    Perpetrator, Person, PersonName, Place, Proceeding, ProceedingPerson, Record, RecordIndex,
+    Reference, Relationship, Source, StatusChange, VERDICTS, allowed_fields, is_linkage_field,
+    needs_sources,
 };
 pub use text::{LangText, TextError};

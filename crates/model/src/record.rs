@@ -1,4 +1,4 @@
-//! Records: the eight kinds, their JSON form, and the checks that need no
+//! Records: the ten kinds, their JSON form, and the checks that need no
 //! other record.
 
 use serde_json::{Map, Value};
@@ -211,6 +211,91 @@ pub struct Relationship {
     pub to_unit: Option<String>,
 }
 
+/// The fields a list entry may map its cells to: the fields record linkage
+/// compares (the same names `import` and `link` take), plus `text:<name>`.
+pub const LINKAGE_FIELDS: &[&str] = &[
+    "given",
+    "surname",
+    "patronymic",
+    "full_name",
+    "birth_date",
+    "birth_year",
+    "age",
+    "sex",
+    "place",
+    "address",
+    "postcode",
+    "id_number",
+    "event_date",
+];
+
+/// Whether `field` is a linkage field or a `text:<name>` field.
+pub fn is_linkage_field(field: &str) -> bool {
+    LINKAGE_FIELDS.contains(&field)
+        || field
+            .strip_prefix("text:")
+            .is_some_and(|n| !n.trim().is_empty())
+}
+
+/// One row of a list of victims (the dead, the injured, the detained) as a
+/// source published it. The row is kept as written, so that a later reader
+/// can check every reading of it; what the archive understood of it is kept
+/// beside, in `fields` and the indexed values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListEntry {
+    /// The row's line in the file it was imported from.
+    pub row: Option<u64>,
+    /// The row's cells as the list wrote them: column, value; in column order.
+    pub values: Vec<(String, String)>,
+    /// The cells as linkage fields: field (`given`, `surname`, …), value.
+    pub fields: Vec<(String, String)>,
+    /// The place the entry is about, when it was recognised as a place record.
+    pub place: Option<String>,
+    /// What happened to the person (vocabulary `act_types`).
+    pub act_type: Option<String>,
+    /// When it happened.
+    pub date: Option<ApproxDate>,
+    /// The person's status as the list gives it (vocabulary `person_statuses`).
+    pub status: Option<String>,
+}
+
+impl ListEntry {
+    /// The value of a linkage field, if the row has one.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The name as the list gave it: the full name, or the parts joined.
+    pub fn name(&self) -> Option<String> {
+        if let Some(full) = self.field("full_name") {
+            return Some(full.to_owned());
+        }
+        let parts: Vec<&str> = ["surname", "given", "patronymic"]
+            .iter()
+            .filter_map(|f| self.field(f))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
+/// A reviewer's verdict on whether two records (list entries or persons)
+/// name the same person. Decisions override the linkage model and survive
+/// every re-run of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkDecision {
+    pub left: String,
+    pub right: String,
+    /// `same`, `different` or `unsure` (deferred).
+    pub verdict: String,
+    pub reason: Option<LangText>,
+}
+
+/// The verdicts a reviewer can give on a pair.
+pub const VERDICTS: &[&str] = &["same", "different", "unsure"];
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     Person(Person),
@@ -221,6 +306,8 @@ pub enum Body {
     Claim(Claim),
     Proceeding(Proceeding),
     Relationship(Relationship),
+    ListEntry(ListEntry),
+    LinkDecision(LinkDecision),
 }
 
 impl Body {
@@ -234,6 +321,8 @@ impl Body {
             Body::Claim(_) => Kind::Claim,
             Body::Proceeding(_) => Kind::Proceeding,
             Body::Relationship(_) => Kind::Relationship,
+            Body::ListEntry(_) => Kind::ListEntry,
+            Body::LinkDecision(_) => Kind::LinkDecision,
         }
     }
 }
@@ -342,6 +431,10 @@ fn kind_fields(kind: Kind) -> &'static [&'static str] {
             "status_history",
         ],
         Kind::Relationship => &["relation", "from", "to", "to_unit"],
+        Kind::ListEntry => &[
+            "row", "values", "fields", "place", "act_type", "date", "status",
+        ],
+        Kind::LinkDecision => &["left", "right", "verdict", "reason"],
     }
 }
 
@@ -354,9 +447,10 @@ pub fn allowed_fields(kind: Kind) -> Vec<&'static str> {
 }
 
 /// Whether a record of this kind states facts and so must cite a source.
-/// Sources are the citations themselves; places are geography.
+/// Sources are the citations themselves; places are geography; a link
+/// decision is the reviewer's own judgement.
 pub fn needs_sources(kind: Kind) -> bool {
-    !matches!(kind, Kind::Source | Kind::Place)
+    !matches!(kind, Kind::Source | Kind::Place | Kind::LinkDecision)
 }
 
 impl Record {
@@ -386,7 +480,7 @@ impl Record {
             None | Some(Value::Null) => {
                 return Err(FieldErrors::one(
                     "kind",
-                    "required; expected one of: person, event, act, place, source, claim, proceeding, relationship",
+                    "required; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision",
                 ));
             }
             Some(Value::String(s)) => match s.parse::<Kind>() {
@@ -402,7 +496,7 @@ impl Record {
                     return Err(FieldErrors::one(
                         "kind",
                         format!(
-                            "unknown kind {}; expected one of: person, event, act, place, source, claim, proceeding, relationship",
+                            "unknown kind {}; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision",
                             crate::fields::quote(s)
                         ),
                     ));
@@ -439,6 +533,8 @@ impl Record {
             Kind::Claim => read_claim(&mut f, r#ref.as_deref()).map(Body::Claim),
             Kind::Proceeding => read_proceeding(&mut f).map(Body::Proceeding),
             Kind::Relationship => read_relationship(&mut f).map(Body::Relationship),
+            Kind::ListEntry => read_list_entry(&mut f).map(Body::ListEntry),
+            Kind::LinkDecision => read_link_decision(&mut f).map(Body::LinkDecision),
         };
         if needs_sources(kind) && sources.is_empty() && !f.has_error("sources") {
             f.error(
@@ -508,6 +604,13 @@ impl Record {
                 m.insert("from".into(), string(&r.from));
                 put(&mut m, "to", r.to.as_deref().map(string));
                 put(&mut m, "to_unit", r.to_unit.as_deref().map(string));
+            }
+            Body::ListEntry(e) => write_list_entry(&mut m, e),
+            Body::LinkDecision(d) => {
+                m.insert("left".into(), string(&d.left));
+                m.insert("right".into(), string(&d.right));
+                m.insert("verdict".into(), string(&d.verdict));
+                put_text(&mut m, "reason", d.reason.as_ref());
             }
         }
         if !self.sources.is_empty() {
@@ -589,6 +692,12 @@ impl Record {
                 let to = r.to.as_deref().or(r.to_unit.as_deref()).unwrap_or_default();
                 format!("{} {} of {to}", r.from, r.relation)
             }
+            Body::ListEntry(e) => match (e.name(), e.row) {
+                (Some(name), _) => name,
+                (None, Some(row)) => format!("unnamed (row {row})"),
+                (None, None) => "unnamed".to_owned(),
+            },
+            Body::LinkDecision(d) => format!("{} {} {}", d.left, d.verdict, d.right),
         }
     }
 
@@ -605,7 +714,8 @@ impl Record {
             }
         };
         match &self.body {
-            Body::Person(_) | Body::Place(_) | Body::Relationship(_) => {}
+            Body::Person(_) | Body::Place(_) | Body::Relationship(_) | Body::LinkDecision(_) => {}
+            Body::ListEntry(e) => span(e.date.as_ref()),
             Body::Event(e) => span(Some(&e.date)),
             Body::Act(a) => span(a.date.as_ref()),
             Body::Source(s) => span(s.published.as_ref().or(s.received.as_ref())),
@@ -643,6 +753,12 @@ impl Record {
                 ix.type_term = Some(p.proceeding_kind.clone());
             }
             Body::Relationship(r) => ix.type_term = Some(r.relation.clone()),
+            Body::ListEntry(e) => {
+                ix.place = e.place.clone();
+                ix.act_type = e.act_type.clone();
+                ix.status = e.status.clone();
+            }
+            Body::LinkDecision(d) => ix.type_term = Some(d.verdict.clone()),
         }
         ix
     }
@@ -736,6 +852,13 @@ impl Record {
             Body::Relationship(r) => {
                 one(&mut slots, "from", Some(Person), Some(&mut r.from));
                 one(&mut slots, "to", Some(Person), r.to.as_mut());
+            }
+            Body::ListEntry(e) => one(&mut slots, "place", Some(Place), e.place.as_mut()),
+            // Either side may be a list entry or a person; the register
+            // checks which.
+            Body::LinkDecision(d) => {
+                one(&mut slots, "left", None, Some(&mut d.left));
+                one(&mut slots, "right", None, Some(&mut d.right));
             }
         }
         slots
@@ -1142,6 +1265,131 @@ fn read_relationship(f: &mut Fields<'_, '_>) -> Option<Relationship> {
 }
 
 // ---- writing ----------------------------------------------------------------
+
+/// An object of strings (`{"Фамилия": "Оналтаев", …}`), in written order.
+/// Numbers are accepted and kept as written, since spreadsheets turn
+/// columns of digits into numbers.
+fn read_string_map(
+    f: &mut Fields<'_, '_>,
+    key: &str,
+    check_key: &dyn Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
+    let Some(v) = f.get(key) else {
+        return Vec::new();
+    };
+    let Value::Object(map) = v else {
+        if !v.is_null() {
+            f.error(
+                key,
+                format!(
+                    "expected an object of column names and values, got {}",
+                    crate::fields::describe(v)
+                ),
+            );
+        }
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(map.len());
+    let mut errors = Vec::new();
+    for (k, v) in map {
+        if let Some(reason) = check_key(k) {
+            errors.push((format!("{key}.{k}"), reason));
+            continue;
+        }
+        match v {
+            Value::String(s) => out.push((k.clone(), s.clone())),
+            Value::Number(n) => out.push((k.clone(), n.to_string())),
+            Value::Null => out.push((k.clone(), String::new())),
+            other => errors.push((
+                format!("{key}.{k}"),
+                format!(
+                    "expected the cell's text, got {}",
+                    crate::fields::describe(other)
+                ),
+            )),
+        }
+    }
+    for (field, reason) in errors {
+        let path = f.path(&field);
+        f.error_at(path, reason);
+    }
+    out
+}
+
+fn read_list_entry(f: &mut Fields<'_, '_>) -> Option<ListEntry> {
+    let row = f.opt("row", Int(1, u64::MAX));
+    let values = read_string_map(f, "values", &|_| None);
+    let fields = read_string_map(f, "fields", &|k| {
+        (!is_linkage_field(k)).then(|| {
+            format!(
+                "not a linkage field; use one of {}, or text:<name>",
+                LINKAGE_FIELDS.join(", ")
+            )
+        })
+    });
+    let place = f.opt("place", Target(Some(Kind::Place)));
+    let act_type = f.opt("act_type", Term(named(vocab::ACT_TYPES)));
+    let date = f.opt("date", Date);
+    let status = f.opt("status", Term(named(vocab::PERSON_STATUSES)));
+    if values.is_empty() && fields.is_empty() && !f.has_error("values") && !f.has_error("fields") {
+        f.error(
+            "values",
+            "a list entry needs the row's cells (\"values\") or its mapped \"fields\"",
+        );
+    }
+    Some(ListEntry {
+        row,
+        values,
+        fields,
+        place,
+        act_type,
+        date,
+        status,
+    })
+}
+
+fn read_link_decision(f: &mut Fields<'_, '_>) -> Option<LinkDecision> {
+    let left = f.req("left", Target(None));
+    let right = f.req("right", Target(None));
+    let verdict = f.req("verdict", OneOf(VERDICTS));
+    let reason = f.opt("reason", Text);
+    if let (Some(l), Some(r)) = (&left, &right)
+        && l == r
+    {
+        f.error(
+            "right",
+            "a record cannot be compared with itself; name two records",
+        );
+    }
+    Some(LinkDecision {
+        left: left?,
+        right: right?,
+        verdict: verdict?,
+        reason,
+    })
+}
+
+fn write_list_entry(m: &mut Map<String, Value>, e: &ListEntry) {
+    put(m, "row", e.row.map(Value::from));
+    let object = |pairs: &[(String, String)]| {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        )
+    };
+    if !e.values.is_empty() {
+        m.insert("values".into(), object(&e.values));
+    }
+    if !e.fields.is_empty() {
+        m.insert("fields".into(), object(&e.fields));
+    }
+    put(m, "place", e.place.as_deref().map(string));
+    put(m, "act_type", e.act_type.as_deref().map(string));
+    put_date(m, "date", e.date.as_ref());
+    put(m, "status", e.status.as_deref().map(string));
+}
 
 fn string(s: &str) -> Value {
     Value::String(s.to_owned())

@@ -120,7 +120,60 @@ fn full_records() -> Vec<Value> {
             "relation": "member_of_unit", "from": "p-officer", "to_unit": "Almaty police department",
             "sources": ["s1"]
         }),
+        json!({
+            "kind": "list_entry", "id": ID, "ref": "le-gp-12", "confidentiality": "restricted",
+            "row": 12,
+            "values": {"Фамилия": "Оналтаев", "Имя": "Багдат", "Возраст": "37", "Город": "Алматы"},
+            "fields": {"surname": "Оналтаев", "given": "Багдат", "age": "37", "place": "Алматы"},
+            "place": "almaty", "act_type": "killing", "date": "2022-01-06", "status": "killed",
+            "sources": [{"source": "s-gp-list", "locator": "row 12"}]
+        }),
+        json!({
+            "kind": "link_decision", "id": ID, "confidentiality": "restricted",
+            "left": "le-gp-12", "right": "p-bagdat-onaltayev", "verdict": "same",
+            "reason": {"en": "Same age and city; the list spells the surname the Russian way."}
+        }),
     ]
+}
+
+#[test]
+fn list_entries_and_link_decisions_are_checked() {
+    let why = |v: Value| errors(v).to_string();
+    // A row with nothing in it is no entry.
+    let e = why(json!({"kind": "list_entry", "sources": ["s1"]}));
+    assert!(e.contains("values"), "{e}");
+    // Mapped fields must be fields linkage knows; the message lists them.
+    let e =
+        why(json!({"kind": "list_entry", "sources": ["s1"], "fields": {"nickname": "Bake"}}));
+    assert!(
+        e.contains("fields.nickname") && e.contains("surname"),
+        "{e}"
+    );
+    // Cells are text; a nested object is a mistake.
+    let e = why(json!({"kind": "list_entry", "sources": ["s1"], "values": {"a": {"b": 1}}}));
+    assert!(e.contains("values.a"), "{e}");
+    // A list entry states facts, so it names its list.
+    let e = why(json!({"kind": "list_entry", "values": {"a": "b"}}));
+    assert!(e.contains("sources"), "{e}");
+    // Text columns are accepted under text:<name>, and numbers are kept as written.
+    let r = ok(json!({"kind": "list_entry", "sources": ["s1"],
+        "values": {"Возраст": 37}, "fields": {"text:occupation": "driver", "age": "37"}}));
+    let Body::ListEntry(le) = &r.body else {
+        panic!("not a list entry")
+    };
+    assert_eq!(le.values, [("Возраст".to_owned(), "37".to_owned())]);
+    assert_eq!(le.field("text:occupation"), Some("driver"));
+    assert_eq!(r.label("en"), "unnamed");
+
+    let e = why(json!({"kind": "link_decision", "left": "a", "right": "a", "verdict": "same"}));
+    assert!(e.contains("right") && e.contains("itself"), "{e}");
+    let e =
+        why(json!({"kind": "link_decision", "left": "a", "right": "b", "verdict": "maybe"}));
+    assert!(e.contains("verdict") && e.contains("unsure"), "{e}");
+    // A decision is the reviewer's own judgement: no source needed.
+    let r = ok(json!({"kind": "link_decision", "left": "a", "right": "b", "verdict": "different"}));
+    assert_eq!(r.index().type_term.as_deref(), Some("different"));
+    assert_eq!(r.references().len(), 2);
 }
 
 #[test]

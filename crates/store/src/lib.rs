@@ -24,6 +24,7 @@ pub mod apply;
 pub mod archive;
 pub mod command;
 pub mod db;
+pub mod linkage;
 pub mod query;
 mod schema;
 pub mod verify;
@@ -37,6 +38,7 @@ pub use archive::{Archive, ArchiveConfig};
 pub use command::{InputError, InputErrors};
 pub use db::Backend;
 use db::{Db, Param};
+pub use linkage::{LinkPair, LinkRun};
 pub use query::{Filter, StoredRecord};
 pub use verify::{Problem, VerifyReport};
 
@@ -157,6 +159,7 @@ impl Store {
         }
         db.batch(schema::projection(db.backend()))?;
         db.batch(schema::projection_indexes(db.backend()))?;
+        db.batch(linkage::schema(db.backend()))?;
         db.exec(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[Param::Text(&schema::SCHEMA_VERSION.to_string())],
@@ -217,6 +220,7 @@ impl Store {
         // The projection is derived: recreate it if someone dropped it.
         db.batch(schema::projection(db.backend()))?;
         db.batch(schema::projection_indexes(db.backend()))?;
+        db.batch(linkage::schema(db.backend()))?;
         Ok(Store { db, frontier: None })
     }
 

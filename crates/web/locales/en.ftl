@@ -145,6 +145,8 @@ kind-source = Sources
 kind-claim = Claims
 kind-proceeding = Proceedings
 kind-relationship = Relationships
+kind-list_entry = List entries
+kind-link_decision = Link decisions
 
 not-found-title = Page not found
 not-found-text = There is no public page at this address.

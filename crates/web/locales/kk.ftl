@@ -144,6 +144,8 @@ kind-source = Дереккөздер
 kind-claim = Мәлімдемелер
 kind-proceeding = Іс жүргізулер
 kind-relationship = Байланыстар
+kind-list_entry = Тізім жолдары
+kind-link_decision = Сәйкестік шешімдері
 
 not-found-title = Бет табылмады
 not-found-text = Бұл мекенжайда жария бет жоқ.

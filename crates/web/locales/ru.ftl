@@ -156,6 +156,8 @@ kind-source = Источники
 kind-claim = Заявления
 kind-proceeding = Разбирательства
 kind-relationship = Связи
+kind-list_entry = Строки списков
+kind-link_decision = Решения о совпадении
 
 not-found-title = Страница не найдена
 not-found-text = По этому адресу нет публичной страницы.

@@ -80,6 +80,9 @@ impl Snapshot {
         let mut records: Vec<Record> = records
             .into_iter()
             .filter(|r| r.confidentiality == qantar_model::Confidentiality::Public)
+            // Raw list rows and reviewers' decisions are working material:
+            // the public sees the register's counts, never the rows.
+            .filter(|r| !matches!(r.body, Body::ListEntry(_) | Body::LinkDecision(_)))
             .collect();
         // Claims retracted by a public claim are no longer asserted.
         let retracted: HashSet<String> = records
@@ -160,7 +163,7 @@ impl Snapshot {
                     p.persons.retain(|pp| keep(&pp.person));
                     p.acts.retain(keep);
                 }
-                Body::Relationship(_) => {}
+                Body::Relationship(_) | Body::ListEntry(_) | Body::LinkDecision(_) => {}
             }
         }
         let mut snap = Snapshot {

@@ -1,0 +1,21 @@
+//! The qantar evidence vault: where originals are kept and public copies made.
+//!
+//! Two parts with different rules. [`strip`] is pure: it takes the bytes of
+//! a photo or document and returns a copy with EXIF, XMP, IPTC, GPS
+//! positions, serial numbers, maker notes and embedded thumbnails removed
+//! (JPEG, PNG, WebP, TIFF, PDF), and refuses every other type so that nothing
+//! it does not understand is published. [`blobs`] does I/O: a
+//! content-addressed store in a directory, keyed by SHA-256, where originals
+//! are kept byte-identical and public copies are kept as separate blobs.
+//!
+//! Boundaries: no clock, no randomness, no database. Which blob is the
+//! original of which public copy, who imported it and when is recorded by
+//! the caller in the ledger. Sealing (encrypting) originals belongs to
+//! another crate; the store takes whatever bytes it is given, ciphertext
+//! included.
+
+pub mod blobs;
+pub mod strip;
+
+pub use blobs::{BlobError, BlobId, BlobStore, sha256_hex};
+pub use strip::{Finding, MediaType, MetaKind, Removed, StripError, Stripped, detect, scan, strip};
