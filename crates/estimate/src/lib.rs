@@ -54,6 +54,8 @@ mod diagnostics;
 pub mod error;
 mod glm;
 pub mod lcmcr;
+#[cfg(test)]
+mod lcmcr_exact;
 pub mod loglinear;
 pub mod overlaps;
 pub mod report;

@@ -17,11 +17,13 @@
 //! how decisions and strata apply. It does no file or network I/O of its own.
 
 mod cluster;
+pub mod import;
 mod load;
 mod overlaps;
 mod places;
 mod run;
 
+pub use import::{ImportOptions, ImportReport, find_source, import, import_fields};
 pub use load::{ARCHIVE_LIST, ListInfo};
 pub use overlaps::{PeriodUnit, Stratifier, overlaps, overlaps_json};
 pub use places::{PlaceBook, fold_place_name};
