@@ -13,6 +13,7 @@ mod enlarge;
 mod input;
 mod link_cmd;
 mod output;
+mod register_cmd;
 mod synth_cmd;
 
 use std::io::IsTerminal;
@@ -205,8 +206,13 @@ enum Command {
     Estimate {
         /// List overlaps: the MSE JSON format (`lists`, `patterns` of `{in, count}`) or a CSV
         /// with one 0/1 column per list and a `count` column (and optionally a `stratum` column).
+        /// Without it, the archive's register is used (see `qantar overlaps`).
         #[arg(long)]
-        input: PathBuf,
+        input: Option<PathBuf>,
+        /// With the archive's register: estimate each stratum on its own (region, act-type,
+        /// period; or day, week).
+        #[arg(long, conflicts_with = "input")]
+        by: Option<String>,
         /// Seed of the random generator (LCMCR); the same seed gives the same answer.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -229,8 +235,20 @@ enum Command {
         #[arg(long)]
         no_lcmcr: bool,
     },
-    /// Find which records of one or two list files are the same person.
+    /// Find who is who: across the archive's lists and persons (no --input), or in list files.
     Link(link_cmd::LinkArgs),
+    /// Import a list of victims (CSV, XLSX, JSON): each row becomes a list entry of its source.
+    Import(register_cmd::ImportArgs),
+    /// Review uncertain pairs of the last linkage: same person, different people, or unsure.
+    Review(register_cmd::ReviewArgs),
+    /// The register: each person with the lists that name them (after `qantar link`).
+    Register(register_cmd::RegisterArgs),
+    /// The register's list-overlap table, overall or by stratum (the MSE JSON format with --json).
+    Overlaps {
+        /// region, act-type or period (by month; or day, week).
+        #[arg(long)]
+        by: Option<String>,
+    },
     /// Generate a synthetic population and overlapping victim lists with known truth.
     Synth(synth_cmd::SynthArgs),
 }
@@ -852,6 +870,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
         }
         Command::Estimate {
             input,
+            by,
             seed,
             criterion,
             model,
@@ -860,10 +879,23 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             iterations,
             no_lcmcr,
         } => {
-            let text = std::fs::read_to_string(&input)
-                .with_context(|| format!("cannot read {}", input.display()))?;
-            let strata = qantar_estimate::read_input(&text)
-                .map_err(|e| bad_input(&input.display().to_string(), e.to_string()))?;
+            let strata = match &input {
+                Some(input) => {
+                    let text = std::fs::read_to_string(input)
+                        .with_context(|| format!("cannot read {}", input.display()))?;
+                    qantar_estimate::read_input(&text)
+                        .map_err(|e| bad_input(&input.display().to_string(), e.to_string()))?
+                }
+                None => {
+                    if cli.archive.is_none() {
+                        return Err(bad_input(
+                            "--input",
+                            "give --input <overlaps.json|csv>, or --archive <DIR> to estimate from its register",
+                        ));
+                    }
+                    register_cmd::strata(&open(&cli.archive)?, by.as_deref())?
+                }
+            };
             let criterion = match criterion.as_str() {
                 "bic" => qantar_estimate::Criterion::Bic,
                 "aic" => qantar_estimate::Criterion::Aic,
@@ -900,6 +932,35 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Link(args) => Ok(link_cmd::run(&args, cli.json)?),
+        Command::Import(args) => {
+            let mut archive = open(&cli.archive)?;
+            Ok(register_cmd::import(
+                &mut archive,
+                &args,
+                &stamp(&cli.author),
+                cli.json,
+                out.quiet_progress(),
+            )?)
+        }
+        Command::Review(args) => {
+            let mut archive = open(&cli.archive)?;
+            Ok(register_cmd::review(
+                &mut archive,
+                &args,
+                &stamp(&cli.author),
+                cli.json,
+            )?)
+        }
+        Command::Register(args) => Ok(register_cmd::register(
+            &open(&cli.archive)?,
+            &args,
+            cli.json,
+        )?),
+        Command::Overlaps { by } => Ok(register_cmd::overlaps(
+            &open(&cli.archive)?,
+            by.as_deref(),
+            cli.json,
+        )?),
         Command::Synth(args) => Ok(synth_cmd::run(&args, cli.json)?),
     }
 }
