@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use qantar_link::{PartialDate, parse_date};
 use qantar_model::{Confidentiality, Kind, LINKAGE_FIELDS, vocab};
-use qantar_store::{Archive, Filter, Stamp, Store};
+use qantar_store::{Archive, Stamp, Store};
 use qantar_table::{BoundMapping, Progress, Table};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -118,27 +118,24 @@ pub fn find_source(store: &Store, source: &str) -> Result<String, RegisterError>
 /// The digests of the rows already imported from `source`, with counts.
 fn existing_rows(store: &Store, source: &str) -> Result<HashMap<[u8; 32], u64>, RegisterError> {
     let mut seen = HashMap::new();
-    for e in store.list(&Filter {
-        kind: Some(Kind::ListEntry),
-        ..Filter::default()
-    })? {
+    store.each_record(Kind::ListEntry, |e| {
         let cites = match e.data.get("sources").and_then(|s| s.get(0)) {
             Some(Value::String(s)) => s == source,
             Some(Value::Object(o)) => o.get("source").and_then(Value::as_str) == Some(source),
             _ => false,
         };
-        if !cites {
-            continue;
+        if cites {
+            let values: Vec<(String, String)> = match e.data.get("values") {
+                Some(Value::Object(m)) => m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            *seen.entry(row_digest(&values)).or_insert(0) += 1;
         }
-        let values: Vec<(String, String)> = match e.data.get("values") {
-            Some(Value::Object(m)) => m
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        *seen.entry(row_digest(&values)).or_insert(0) += 1;
-    }
+        Ok(())
+    })?;
     Ok(seen)
 }
 

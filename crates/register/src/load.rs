@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use qantar_link::RecordInput;
 use qantar_model::{ApproxDate, Kind};
-use qantar_store::{Filter, Store, StoredRecord};
+use qantar_store::{Filter, RecordRow, Store, StoredRecord};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -120,91 +120,27 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
-    let mut entries = all(store, Kind::ListEntry)?;
-    // Lists in the order they were first imported; entries in ledger order.
-    entries.sort_by_key(|e| e.created_seq);
-    for e in &entries {
-        if let Some(r) = &e.r#ref {
-            ref_to_id.insert(r.clone(), e.id.clone());
+    // Streamed: a list of a million rows is turned into compact linkage
+    // inputs one row at a time, never held as JSON whole.
+    let mut failure: Option<RegisterError> = None;
+    store.each_record(Kind::ListEntry, |e| {
+        if failure.is_none()
+            && let Err(err) = add_entry(
+                e,
+                &sources,
+                &mut ref_to_id,
+                &mut lists,
+                &mut list_index,
+                &mut items,
+                &mut text_fields,
+            )
+        {
+            failure = Some(err);
         }
-        let Some(source) = first_source(&e.data) else {
-            continue;
-        };
-        let list = match list_index.get(source) {
-            Some(&i) => i,
-            None => {
-                let i = u16::try_from(lists.len()).map_err(|_| {
-                    RegisterError::Input("more than 65,535 lists cannot be linked at once".into())
-                })?;
-                lists.push(ListInfo {
-                    id: source.to_owned(),
-                    label: sources
-                        .get(source)
-                        .map(|s| s.label.clone())
-                        .unwrap_or_else(|| source.to_owned()),
-                    entries: 0,
-                });
-                list_index.insert(source.to_owned(), i);
-                i
-            }
-        };
-        lists[usize::from(list)].entries += 1;
-        let mut input = RecordInput {
-            id: e.id.clone(),
-            list,
-            ..RecordInput::default()
-        };
-        let mut texts: BTreeMap<usize, String> = BTreeMap::new();
-        if let Some(Value::Object(fields)) = e.data.get("fields") {
-            for (k, v) in fields {
-                let Some(v) = v.as_str().filter(|v| !v.trim().is_empty()) else {
-                    continue;
-                };
-                let v = Some(v.to_owned());
-                match k.as_str() {
-                    "given" => input.given = v,
-                    "surname" => input.surname = v,
-                    "patronymic" => input.patronymic = v,
-                    "full_name" => input.full_name = v,
-                    "birth_date" => input.birth_date = v,
-                    "birth_year" => input.birth_year = v,
-                    "age" => input.age = v,
-                    "sex" => input.sex = v,
-                    "place" => input.place = v,
-                    "address" => input.address = v,
-                    "postcode" => input.postcode = v,
-                    "id_number" => input.id_number = v,
-                    "event_date" => input.event_date = v,
-                    other => {
-                        if let Some(name) = other.strip_prefix("text:") {
-                            let i = match text_fields.iter().position(|t| t == name) {
-                                Some(i) => i,
-                                None => {
-                                    text_fields.push(name.to_owned());
-                                    text_fields.len() - 1
-                                }
-                            };
-                            texts.insert(i, v.unwrap_or_default());
-                        }
-                    }
-                }
-            }
-        }
-        input.texts = texts.into_iter().fold(Vec::new(), |mut acc, (i, v)| {
-            acc.resize(i, None);
-            acc.push(Some(v));
-            acc
-        });
-        items.push(Item {
-            id: e.id.clone(),
-            kind: Kind::ListEntry,
-            list,
-            label: e.label.clone(),
-            input,
-            place: text(&e.data, "place").map(str::to_owned),
-            act_type: text(&e.data, "act_type").map(str::to_owned),
-            date: earliest(text(&e.data, "date")),
-        });
+        Ok(())
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
     }
 
     // The archive's own list: persons documented as victims, by role or as
@@ -314,4 +250,98 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
         decisions,
         places,
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_entry(
+    e: RecordRow,
+    sources: &HashMap<String, StoredRecord>,
+    ref_to_id: &mut HashMap<String, String>,
+    lists: &mut Vec<ListInfo>,
+    list_index: &mut HashMap<String, u16>,
+    items: &mut Vec<Item>,
+    text_fields: &mut Vec<String>,
+) -> Result<(), RegisterError> {
+    if let Some(r) = &e.r#ref {
+        ref_to_id.insert(r.clone(), e.id.clone());
+    }
+    let Some(source) = first_source(&e.data) else {
+        return Ok(());
+    };
+    let list = match list_index.get(source) {
+        Some(&i) => i,
+        None => {
+            let i = u16::try_from(lists.len()).map_err(|_| {
+                RegisterError::Input("more than 65,535 lists cannot be linked at once".into())
+            })?;
+            lists.push(ListInfo {
+                id: source.to_owned(),
+                label: sources
+                    .get(source)
+                    .map(|s| s.label.clone())
+                    .unwrap_or_else(|| source.to_owned()),
+                entries: 0,
+            });
+            list_index.insert(source.to_owned(), i);
+            i
+        }
+    };
+    lists[usize::from(list)].entries += 1;
+    let mut input = RecordInput {
+        id: e.id.clone(),
+        list,
+        ..RecordInput::default()
+    };
+    let mut texts: BTreeMap<usize, String> = BTreeMap::new();
+    if let Some(Value::Object(fields)) = e.data.get("fields") {
+        for (k, v) in fields {
+            let Some(v) = v.as_str().filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            let v = Some(v.to_owned());
+            match k.as_str() {
+                "given" => input.given = v,
+                "surname" => input.surname = v,
+                "patronymic" => input.patronymic = v,
+                "full_name" => input.full_name = v,
+                "birth_date" => input.birth_date = v,
+                "birth_year" => input.birth_year = v,
+                "age" => input.age = v,
+                "sex" => input.sex = v,
+                "place" => input.place = v,
+                "address" => input.address = v,
+                "postcode" => input.postcode = v,
+                "id_number" => input.id_number = v,
+                "event_date" => input.event_date = v,
+                other => {
+                    if let Some(name) = other.strip_prefix("text:") {
+                        let i = match text_fields.iter().position(|t| t == name) {
+                            Some(i) => i,
+                            None => {
+                                text_fields.push(name.to_owned());
+                                text_fields.len() - 1
+                            }
+                        };
+                        texts.insert(i, v.unwrap_or_default());
+                    }
+                }
+            }
+        }
+    }
+    input.texts = texts.into_iter().fold(Vec::new(), |mut acc, (i, v)| {
+        acc.resize(i, None);
+        acc.push(Some(v));
+        acc
+    });
+    items.push(Item {
+        id: e.id.clone(),
+        kind: Kind::ListEntry,
+        list,
+        label: e.label.clone(),
+        input,
+        place: text(&e.data, "place").map(str::to_owned),
+        act_type: text(&e.data, "act_type").map(str::to_owned),
+        date: earliest(text(&e.data, "date")),
+    });
+    Ok(())
 }

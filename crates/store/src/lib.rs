@@ -38,7 +38,7 @@ pub use archive::{Archive, ArchiveConfig};
 pub use command::{InputError, InputErrors};
 pub use db::Backend;
 use db::{Db, Param};
-pub use linkage::{LinkPair, LinkRun};
+pub use linkage::{LinkPair, LinkRun, RecordRow};
 pub use query::{Filter, StoredRecord};
 pub use verify::{Problem, VerifyReport};
 

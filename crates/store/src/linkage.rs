@@ -160,3 +160,47 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A current record as linkage reads it, one at a time.
+#[derive(Clone, Debug)]
+pub struct RecordRow {
+    pub id: String,
+    pub r#ref: Option<String>,
+    pub label: String,
+    pub created_seq: u64,
+    pub updated_seq: u64,
+    pub data: Value,
+}
+
+impl Store {
+    /// Every current (not retracted) record of `kind`, in ledger order,
+    /// streamed: a list of a million rows is never held whole.
+    pub fn each_record(
+        &self,
+        kind: qantar_model::Kind,
+        mut f: impl FnMut(RecordRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.db().for_each(
+            "SELECT id, ref, label, created_seq, updated_seq, data FROM records
+              WHERE kind = ?1 AND retracted = 0 ORDER BY created_seq",
+            &[kind.as_str().into()],
+            |r| {
+                let data = serde_json::from_str(&r.text(5)?).map_err(|e| StoreError::Corrupt {
+                    seq: None,
+                    what: format!(
+                        "record {} holds data that is not JSON ({e}); run `qantar rebuild`",
+                        r.text(0).unwrap_or_default()
+                    ),
+                })?;
+                f(RecordRow {
+                    id: r.text(0)?,
+                    r#ref: r.opt_text(1)?,
+                    label: r.text(2)?,
+                    created_seq: r.u64(3)?,
+                    updated_seq: r.u64(4)?,
+                    data,
+                })
+            },
+        )
+    }
+}
