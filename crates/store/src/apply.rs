@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::StoreError;
 use crate::db::{Db, Param};
+use crate::sealing::{self, ERASED_KIND, ERASED_LABEL, SEALED_LABEL};
 
 /// Apply one entry. Entries must be applied in sequence order.
 /// `parsed` is the record the payload carries, when the caller has it
@@ -40,6 +41,16 @@ pub(crate) fn apply(db: &Db, entry: &Entry, parsed: Option<Record>) -> Result<()
         note_entry(db, id, entry.seq)?;
         return Ok(());
     }
+    if entry.kind == ERASED_KIND {
+        return apply_erasure(db, entry);
+    }
+    if entry.kind.starts_with("audit.") {
+        // Reads leave no trace in the record's row, only in its history.
+        if let Some(id) = entry.record.as_deref() {
+            note_entry(db, id, entry.seq)?;
+        }
+        return Ok(());
+    }
     let (kind_str, action) = entry
         .kind
         .split_once('.')
@@ -47,6 +58,9 @@ pub(crate) fn apply(db: &Db, entry: &Entry, parsed: Option<Record>) -> Result<()
     let kind: Kind = kind_str
         .parse()
         .map_err(|_| fault(format!("unknown entry kind {:?}", entry.kind)))?;
+    if sealing::is_sealed_payload(&entry.payload) {
+        return apply_sealed(db, entry, kind, action);
+    }
     // An amendment carries the new version under "record", beside its reason.
     let body = if action == "amended" {
         entry
@@ -172,6 +186,129 @@ pub(crate) fn apply(db: &Db, entry: &Entry, parsed: Option<Record>) -> Result<()
         )?;
     }
     note_entry(db, &id, entry.seq)
+}
+
+/// A sealed record version: only what the entry shows in clear reaches the
+/// projection (see `sealing`'s module docs for the choice of columns).
+fn apply_sealed(db: &Db, entry: &Entry, kind: Kind, action: &str) -> Result<(), StoreError> {
+    let fault = |what: String| StoreError::Corrupt {
+        seq: Some(entry.seq),
+        what,
+    };
+    let id = entry
+        .record
+        .as_deref()
+        .ok_or_else(|| fault("a sealed entry names no record".into()))?;
+    let (sealed, version) = sealing::sealed_parts(&entry.payload).map_err(fault)?;
+    let data = sealing::sealed_data(&sealed, version);
+    let existing = db
+        .query_opt(
+            "SELECT kind, version FROM records WHERE id = ?1",
+            &[Param::Text(id)],
+        )?
+        .map(|r| Ok::<_, StoreError>((r.text(0)?, r.u64(1)?)))
+        .transpose()?;
+    let seq = Param::from(entry.seq);
+    match (action, existing) {
+        ("recorded", None) if version == 1 => {
+            db.exec(
+                "INSERT INTO records (id, kind, ref, confidentiality, version, created_seq, updated_seq, created_at, updated_at,
+                    label, data)
+                 VALUES (?1, ?2, NULL, ?3, 1, ?4, ?4, ?5, ?5, ?6, ?7)",
+                &[
+                    Param::Text(id),
+                    Param::Text(kind.as_str()),
+                    Param::Text(&entry.confidentiality),
+                    seq,
+                    Param::Text(&entry.time),
+                    Param::Text(SEALED_LABEL),
+                    Param::Text(&data),
+                ],
+            )
+            .map_err(|e| fault(format!("cannot record {id}: {e}")))?;
+        }
+        ("amended", Some((k, v))) if k == kind.as_str() && version == v + 1 => {
+            db.exec(
+                "UPDATE records SET ref = NULL, confidentiality = ?2, version = ?3, updated_seq = ?4, updated_at = ?5,
+                    label = ?6, place = NULL, parent = NULL, date_lo = NULL, date_hi = NULL, act_type = NULL,
+                    status = NULL, type_term = NULL, data = ?7
+                 WHERE id = ?1",
+                &[
+                    Param::Text(id),
+                    Param::Text(&entry.confidentiality),
+                    Param::from(version),
+                    seq,
+                    Param::Text(&entry.time),
+                    Param::Text(SEALED_LABEL),
+                    Param::Text(&data),
+                ],
+            )?;
+            db.exec(
+                "DELETE FROM record_links WHERE from_id = ?1",
+                &[Param::Text(id)],
+            )?;
+        }
+        ("recorded", Some(_)) => return Err(fault(format!("records {id}, which already exists"))),
+        ("amended", None) => return Err(fault(format!("amends {id}, which does not exist"))),
+        ("amended", Some((k, v))) => {
+            return Err(fault(format!(
+                "sealed {} of {id} says version {version}, but the record is a {k} at version {v}",
+                entry.kind
+            )));
+        }
+        ("recorded", None) => {
+            return Err(fault(format!(
+                "sealed {} of {id} says version {version}, not 1",
+                entry.kind
+            )));
+        }
+        (other, _) => return Err(fault(format!("unknown action {other:?} in {}", entry.kind))),
+    }
+    note_entry(db, id, entry.seq)
+}
+
+/// A crypto-erasure tombstone: the record stays, retracted, with nothing of
+/// its content (there was none in clear) and the erasure's time and reason.
+fn apply_erasure(db: &Db, entry: &Entry) -> Result<(), StoreError> {
+    let fault = |what: String| StoreError::Corrupt {
+        seq: Some(entry.seq),
+        what,
+    };
+    let id = entry
+        .record
+        .as_deref()
+        .ok_or_else(|| fault("an erasure names no record".into()))?;
+    let at = entry
+        .payload
+        .pointer("/erasure/erased_at")
+        .and_then(Value::as_str)
+        .ok_or_else(|| fault("an erasure has no erased_at".into()))?;
+    let reason = entry
+        .payload
+        .get("reason")
+        .and_then(Value::as_str)
+        .ok_or_else(|| fault("an erasure has no reason".into()))?;
+    let data = serde_json::json!({ "erased": { "at": at, "reason": reason } }).to_string();
+    let changed = db.exec(
+        "UPDATE records SET retracted = 1, retract_reason = ?2, label = ?3, data = ?4, updated_seq = ?5, updated_at = ?6
+         WHERE id = ?1",
+        &[
+            Param::Text(id),
+            Param::Text(&format!("erased ({reason})")),
+            Param::Text(ERASED_LABEL),
+            Param::Text(&data),
+            Param::from(entry.seq),
+            Param::Text(&entry.time),
+        ],
+    )?;
+    if changed != 1 {
+        return Err(fault(format!("erases {id}, which does not exist")));
+    }
+    db.exec(
+        "DELETE FROM record_links WHERE from_id = ?1",
+        &[Param::Text(id)],
+    )?;
+    note_entry(db, id, entry.seq)
 }
 
 fn note_entry(db: &Db, id: &str, seq: u64) -> Result<(), StoreError> {

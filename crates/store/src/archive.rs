@@ -255,6 +255,68 @@ impl Archive {
             .append(drafts, stamp, &self.signer, &self.config.origin)
     }
 
+    /// [`Store::append_sealed`] with this archive's signing key.
+    pub fn append_sealed(
+        &mut self,
+        drafts: Vec<crate::Draft>,
+        stamp: &Stamp,
+        keys: &crate::Unlocked,
+    ) -> Result<Receipt, StoreError> {
+        self.store
+            .append_sealed(drafts, stamp, &self.signer, &self.config.origin, keys)
+    }
+
+    /// [`Store::get_unsealed`]: the record in clear, after its audit entry.
+    pub fn get_unsealed(
+        &mut self,
+        target: &str,
+        keys: &crate::Unlocked,
+        reader: &str,
+        stamp: &Stamp,
+    ) -> Result<crate::StoredRecord, StoreError> {
+        self.store.get_unsealed(
+            target,
+            keys,
+            reader,
+            stamp,
+            &self.signer,
+            &self.config.origin,
+        )
+    }
+
+    /// [`Store::prepare_amend_unsealed`] with this archive's signing key.
+    pub fn prepare_amend_unsealed(
+        &mut self,
+        target: &str,
+        patch: &serde_json::Value,
+        reason: Option<&str>,
+        keys: &crate::Unlocked,
+        reader: &str,
+        stamp: &Stamp,
+    ) -> Result<crate::Draft, StoreError> {
+        self.store.prepare_amend_unsealed(
+            target,
+            patch,
+            reason,
+            keys,
+            reader,
+            stamp,
+            &self.signer,
+            &self.config.origin,
+        )
+    }
+
+    /// [`Store::erase_record`]: crypto-erase a sealed record, with its tombstone.
+    pub fn erase_record(
+        &mut self,
+        target: &str,
+        reason: crate::ErasureReason,
+        stamp: &Stamp,
+    ) -> Result<Receipt, StoreError> {
+        self.store
+            .erase_record(target, reason, stamp, &self.signer, &self.config.origin)
+    }
+
     /// Sign a checkpoint of the current tree (or return the current one).
     pub fn checkpoint(&mut self) -> Result<(u64, String), StoreError> {
         self.store

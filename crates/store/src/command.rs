@@ -322,6 +322,47 @@ impl Store {
         let current = self
             .get(target)?
             .ok_or_else(|| StoreError::NotFound(target.to_string()))?;
+        if current.is_sealed() {
+            return Err(InputErrors::one(
+                "id",
+                format!(
+                    "record {target:?} is sealed: unlock its compartment to amend it \
+                     (Store::prepare_amend_unsealed)"
+                ),
+            )
+            .into());
+        }
+        self.amend_from(current, target, patch, reason)
+    }
+
+    /// [`Store::prepare_amend`] for a sealed record: reads it in clear with
+    /// [`Store::get_unsealed`] (which appends its audit entry) and checks
+    /// the patch against that. Append the draft with
+    /// [`Store::append_sealed`] so the new version is sealed too (unless the
+    /// patch lowers its confidentiality, which writes it in clear).
+    #[allow(clippy::too_many_arguments)]
+    pub fn prepare_amend_unsealed(
+        &mut self,
+        target: &str,
+        patch: &Value,
+        reason: Option<&str>,
+        keys: &crate::Unlocked,
+        reader: &str,
+        stamp: &crate::Stamp,
+        signer: &qantar_ledger::NoteSigner,
+        origin: &str,
+    ) -> Result<Draft, StoreError> {
+        let current = self.get_unsealed(target, keys, reader, stamp, signer, origin)?;
+        self.amend_from(current, target, patch, reason)
+    }
+
+    fn amend_from(
+        &self,
+        current: crate::StoredRecord,
+        target: &str,
+        patch: &Value,
+        reason: Option<&str>,
+    ) -> Result<Draft, StoreError> {
         if current.retracted {
             return Err(InputErrors::one(
                 "id",

@@ -454,6 +454,37 @@ impl Db {
         Ok(stmt)
     }
 
+    /// Deleted or replaced key-table rows must not linger in free space:
+    /// SQLite's `secure_delete` zeroes freed content while it is on. It is
+    /// switched on only around key-table writes, since zeroing every page of
+    /// a dropped projection on each rebuild would be wasted work.
+    pub(crate) fn secure_delete(&self, on: bool) -> Result<(), StoreError> {
+        if let Db::Sqlite(c) = self {
+            c.pragma_update(None, "secure_delete", if on { "ON" } else { "OFF" })?;
+        }
+        Ok(())
+    }
+
+    /// After key rows were deleted or replaced (erasure, rotation), push the
+    /// zeroed pages out of the write-ahead log into the database file and
+    /// empty the log (SQLite), or rewrite the key table so dead row versions
+    /// leave it (PostgreSQL). Best effort: a busy reader can delay SQLite's
+    /// checkpoint, and PostgreSQL's own WAL and backups are out of reach.
+    pub(crate) fn scrub_key_tables(&self) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(c) => {
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                Ok(())
+            }
+            // One statement per call: several in one simple query make an
+            // implicit transaction, where VACUUM may not run.
+            Db::Postgres { .. } => {
+                self.batch("VACUUM FULL record_keys")?;
+                self.batch("VACUUM FULL grants")
+            }
+        }
+    }
+
     /// Begin the one write transaction that appends: it takes the writers'
     /// lock first, so appends from several processes serialise and each
     /// reads the tree size only once it is alone.

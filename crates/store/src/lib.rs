@@ -16,6 +16,11 @@
 //! wraps a store with the directory it lives in: the signing key and the
 //! configuration.
 //!
+//! Confidential records can be **sealed** ([`sealing`], issue 6): once a
+//! compartment exists, their payloads enter the ledger encrypted, the
+//! projection holds no plaintext of them, and reading one back needs a
+//! handler's key and leaves an audit entry.
+//!
 //! Boundaries: no domain rules live here beyond reference checks (they are in
 //! `qantar-model`), and no tree maths (that is `qantar-ledger`). Nothing here
 //! prints; long operations report progress through callbacks.
@@ -27,6 +32,7 @@ pub mod db;
 pub mod linkage;
 pub mod query;
 mod schema;
+pub mod sealing;
 pub mod verify;
 
 use std::path::Path;
@@ -40,6 +46,7 @@ pub use db::Backend;
 use db::{Db, Param};
 pub use linkage::{LinkPair, LinkRun, RecordRow};
 pub use query::{Filter, StoredRecord};
+pub use sealing::{CompartmentInfo, ErasureReason, RestoredKeys, Unlocked};
 pub use verify::{Problem, VerifyReport};
 
 /// Everything that can go wrong below the CLI.
@@ -66,14 +73,53 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// Sealing or unsealing failed: wrong passphrase or key file, a damaged
+    /// key, a value that does not authenticate. Nothing was changed.
+    #[error(transparent)]
+    Seal(#[from] qantar_seal::SealError),
+    /// A key backup could not be restored. Nothing was changed.
+    #[error(transparent)]
+    Backup(#[from] qantar_seal::BackupError),
+    /// A sealing operation cannot go ahead as asked (the message says why
+    /// and what to do). Nothing was changed.
+    #[error("{0}")]
+    Sealing(String),
+    #[error(
+        "handler {handler:?} holds no grant for compartment {compartment:?}; a handler of that \
+         compartment must grant access (admin and editor roles do not give it)"
+    )]
+    NoGrant {
+        compartment: String,
+        handler: String,
+    },
+    #[error(
+        "record {record} was crypto-erased at {erased_at}: its data key is destroyed and its \
+         content cannot be opened by anyone, with any key"
+    )]
+    Erased { record: String, erased_at: String },
 }
 
 impl StoreError {
     /// True when the fault is the caller's input (exit code 2), not the archive.
     pub fn is_input(&self) -> bool {
+        use qantar_seal::{BackupError as B, SealError as S};
         matches!(
             self,
-            StoreError::Input(_) | StoreError::NotFound(_) | StoreError::Proof(_)
+            StoreError::Input(_)
+                | StoreError::NotFound(_)
+                | StoreError::Proof(_)
+                | StoreError::Sealing(_)
+                | StoreError::NoGrant { .. }
+                | StoreError::Erased { .. }
+                | StoreError::Seal(
+                    S::WrongPassphrase { .. }
+                        | S::WrongKeyFile { .. }
+                        | S::KekMismatch { .. }
+                        | S::EmptyPassphrase
+                        | S::InvalidName { .. }
+                        | S::WrongCompartment { .. }
+                )
+                | StoreError::Backup(B::WrongPassphrase | B::WrongKeyFile { .. } | B::NeedsKeyFile)
         )
     }
 }
@@ -205,6 +251,7 @@ impl Store {
             .transpose()?;
         match version.and_then(|v| v.parse::<i64>().ok()) {
             Some(v) if v == schema::SCHEMA_VERSION => {}
+            Some(v) if (1..schema::SCHEMA_VERSION).contains(&v) => upgrade(&db)?,
             Some(v) if v > schema::SCHEMA_VERSION => {
                 return Err(StoreError::Archive(format!(
                     "this archive uses schema {v}, newer than this qantar understands ({}); upgrade qantar",
@@ -293,6 +340,10 @@ impl Store {
 
     /// Append entries, update the projection and sign a checkpoint of the new
     /// tree, all in one transaction. Either all of it is committed or none.
+    ///
+    /// Once the archive has a compartment, a confidential record cannot be
+    /// written in clear: such drafts are refused here (nothing is written)
+    /// and go through [`Store::append_sealed`] instead.
     pub fn append(
         &mut self,
         drafts: Vec<Draft>,
@@ -300,12 +351,33 @@ impl Store {
         signer: &NoteSigner,
         origin: &str,
     ) -> Result<Receipt, StoreError> {
+        self.append_inner(drafts, stamp, signer, origin, None, &mut |_| Ok(()))
+    }
+
+    /// The one append path. `keys` seals confidential drafts; `before` runs
+    /// inside the transaction first (erasure deletes the key row there, so
+    /// the row goes if and only if the tombstone is committed).
+    pub(crate) fn append_inner(
+        &mut self,
+        drafts: Vec<Draft>,
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
+        keys: Option<&Unlocked>,
+        before: &mut dyn FnMut(&Db) -> Result<(), StoreError>,
+    ) -> Result<Receipt, StoreError> {
         let tx = self.db.begin_write()?;
         let db = &self.db;
+        before(db)?;
+        let sealing_on = sealing::enabled(db)?;
         let mut frontier = load_frontier(db, self.frontier.as_ref())?;
         let first_seq = frontier.size();
         for draft in drafts {
-            let parsed = draft.parsed;
+            let (payload, parsed) = match sealing::seal_draft(db, sealing_on, keys, &draft)? {
+                // The plaintext record must not reach the projection.
+                Some(sealed) => (sealed, None),
+                None => (draft.payload, draft.parsed),
+            };
             let entry = Entry {
                 seq: frontier.size(),
                 time: stamp.time.clone(),
@@ -313,7 +385,7 @@ impl Store {
                 kind: draft.kind,
                 record: draft.record,
                 confidentiality: draft.confidentiality,
-                payload: draft.payload,
+                payload,
             };
             entry.validate().map_err(|e| {
                 StoreError::Archive(format!("refusing to write a malformed entry: {e}"))
@@ -517,6 +589,7 @@ impl Store {
         if let Some(origin) = self.meta("origin")? {
             target.set_meta("origin", &origin)?;
         }
+        sealing::copy_key_tables(&self.db, &target.db)?;
         tx.commit()?;
         target.frontier = None;
         Ok(total)
@@ -558,6 +631,30 @@ impl Store {
         out.sort();
         Ok(out)
     }
+}
+
+/// Bring an archive from an older schema up to [`schema::SCHEMA_VERSION`]
+/// by applying the migrations it lacks, under the writers' lock and in one
+/// transaction (the version is re-read under the lock: another process may
+/// have upgraded it meanwhile).
+fn upgrade(db: &Db) -> Result<(), StoreError> {
+    let tx = db.begin_write()?;
+    let applied = db
+        .query_one("SELECT value FROM meta WHERE key = 'schema_version'", &[])?
+        .text(0)?
+        .parse::<usize>()
+        .map_err(|e| StoreError::Corrupt {
+            seq: None,
+            what: format!("meta.schema_version is not a number: {e}"),
+        })?;
+    for m in schema::migrations(db.backend()).iter().skip(applied) {
+        db.batch(m)?;
+    }
+    db.exec(
+        "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+        &[Param::Text(&schema::SCHEMA_VERSION.to_string())],
+    )?;
+    tx.commit()
 }
 
 /// Is this archive location a PostgreSQL URL?

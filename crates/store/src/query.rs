@@ -204,7 +204,15 @@ impl Store {
         let mut out = Vec::new();
         for seq in seqs {
             let e = self.entry(seq as u64)?;
-            let (version, reason) = if e.kind == "record.retracted" {
+            let sealed = crate::sealing::is_sealed_payload(&e.payload)
+                || crate::sealing::is_sealed_payload(&e.payload["record"]);
+            if sealed {
+                // What a sealed version changed is itself sealed.
+                previous = None;
+            }
+            let (version, reason) = if sealed || e.kind.starts_with("audit.") {
+                (None, None)
+            } else if e.kind == "record.retracted" || e.kind == crate::sealing::ERASED_KIND {
                 (
                     None,
                     e.payload

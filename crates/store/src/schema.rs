@@ -4,16 +4,24 @@
 
 use crate::db::Backend;
 
-/// The ledger migrations, in order. `meta.schema_version` holds how many
-/// have been applied; `open` refuses archives from a newer qantar.
+/// The numbered migrations, in order. `meta.schema_version` holds how many
+/// have been applied; `open` applies the missing ones and refuses archives
+/// from a newer qantar.
 pub fn migrations(backend: Backend) -> &'static [&'static str] {
     match backend {
-        Backend::Sqlite => &[include_str!("../migrations/sqlite/0001_ledger.sql")],
-        Backend::Postgres => &[include_str!("../migrations/postgres/0001_ledger.sql")],
+        Backend::Sqlite => &[
+            include_str!("../migrations/sqlite/0001_ledger.sql"),
+            include_str!("../migrations/sqlite/0002_keys.sql"),
+        ],
+        Backend::Postgres => &[
+            include_str!("../migrations/postgres/0001_ledger.sql"),
+            include_str!("../migrations/postgres/0002_keys.sql"),
+        ],
     }
 }
 
-pub const SCHEMA_VERSION: i64 = 1;
+/// 1: the ledger. 2: the key tables of sealed records (`0002_keys.sql`).
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The projection's tables (with their primary keys and unique `ref`).
 pub fn projection(backend: Backend) -> &'static str {
