@@ -14,6 +14,7 @@ mod input;
 mod link_cmd;
 mod output;
 mod register_cmd;
+mod seal_cmd;
 mod synth_cmd;
 
 use std::io::IsTerminal;
@@ -243,6 +244,9 @@ enum Command {
     Review(register_cmd::ReviewArgs),
     /// The register: each person with the lists that name them (after `qantar link`).
     Register(register_cmd::RegisterArgs),
+    /// Sealed compartments for confidential records: set up, grant, rotate, back up, unseal, erase.
+    #[command(subcommand)]
+    Seal(seal_cmd::SealCommand),
     /// The register's list-overlap table, overall or by stratum (the MSE JSON format with --json).
     Overlaps {
         /// region, act-type or period (by month; or day, week).
@@ -932,6 +936,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Link(args) => Ok(link_cmd::run(&args, cli.json)?),
+        Command::Seal(cmd) => Ok(seal_cmd::run(&cmd, &cli.archive, &cli.author, cli.json)?),
         Command::Import(args) => {
             let mut archive = open(&cli.archive)?;
             Ok(register_cmd::import(
