@@ -298,7 +298,8 @@ fn add_entry(
             let Some(v) = v.as_str().filter(|v| !v.trim().is_empty()) else {
                 continue;
             };
-            let v = Some(v.to_owned());
+            let text = v.to_owned();
+            let v = Some(text.clone());
             match k.as_str() {
                 "given" => input.given = v,
                 "surname" => input.surname = v,
@@ -322,7 +323,7 @@ fn add_entry(
                                 text_fields.len() - 1
                             }
                         };
-                        texts.insert(i, v.unwrap_or_default());
+                        texts.insert(i, text);
                     }
                 }
             }
