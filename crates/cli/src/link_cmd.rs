@@ -26,17 +26,18 @@ use serde_json::json;
 #[derive(Debug, clap::Args)]
 pub struct LinkArgs {
     /// A CSV list; give it once to deduplicate, twice to link two lists.
-    #[arg(long = "input", value_name = "FILE", required = true, num_args = 1)]
+    /// Without --input, the archive's list entries and persons are linked.
+    #[arg(long = "input", value_name = "FILE", num_args = 1)]
     pub inputs: Vec<PathBuf>,
-    /// The column holding each row's identifier.
-    #[arg(long, value_name = "COLUMN")]
+    /// The column holding each row's identifier (with --input).
+    #[arg(long, value_name = "COLUMN", default_value = "")]
     pub id_column: String,
     /// Field=column pairs, comma separated: `given=first_name,surname=last_name`.
     /// Fields: given, surname, patronymic, full_name, birth_date, birth_year,
     /// age, sex, place, address, postcode, id_number, event_date, text:<name>.
     /// Join columns with `+` (`address=street_number+address_1`), or with `>`
     /// for a place hierarchy (`place=region>city`).
-    #[arg(long, value_name = "FIELD=COLUMN,...", required = true)]
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
     pub map: Vec<String>,
     /// Field delimiter (default: sniffed from the header among , ; tab |).
     #[arg(long, value_name = "CHAR")]
@@ -289,6 +290,12 @@ fn input_error(e: anyhow::Error, json: bool) -> ExitCode {
 }
 
 pub fn run(args: &LinkArgs, json: bool) -> anyhow::Result<ExitCode> {
+    if args.id_column.is_empty() || args.map.is_empty() {
+        return Ok(input_error(
+            anyhow!("linking files needs --id-column <COLUMN> and --map field=column,…"),
+            json,
+        ));
+    }
     if args.inputs.len() > 2 {
         return Ok(input_error(
             anyhow!(

@@ -935,6 +935,22 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Link(args) if args.inputs.is_empty() => {
+            let archive = open(&cli.archive)?;
+            let settings = qantar_register::LinkSettings {
+                match_probability: args.threshold,
+                seed: args.seed,
+                age_as_of: args.age_as_of,
+                ..Default::default()
+            };
+            Ok(register_cmd::link_archive(
+                &archive,
+                &settings,
+                &clock::now_utc(),
+                cli.json,
+                out.quiet_progress(),
+            )?)
+        }
         Command::Link(args) => Ok(link_cmd::run(&args, cli.json)?),
         Command::Seal(cmd) => Ok(seal_cmd::run(&cmd, &cli.archive, &cli.author, cli.json)?),
         Command::Import(args) => {
