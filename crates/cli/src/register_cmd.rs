@@ -394,10 +394,10 @@ pub fn overlaps(archive: &Archive, by: Option<&str>, json: bool) -> anyhow::Resu
 #[derive(Debug, clap::Args)]
 pub struct ReviewArgs {
     /// Review pairs with a match probability at or above this.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = qantar_register::REVIEW_BAND.0)]
     pub low: f64,
     /// … and at or below this.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = qantar_register::REVIEW_BAND.1)]
     pub high: f64,
     /// At most this many pairs.
     #[arg(long, default_value_t = 50)]

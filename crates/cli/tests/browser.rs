@@ -418,3 +418,131 @@ fn a_documenter_records_a_person_who_then_appears_on_the_public_site() {
         b.screenshot(&format!("{:02}-public-person-{lang}.png", 5 + i));
     }
 }
+
+/// Two lists in the archive: one person spelled in Kazakh Cyrillic on the
+/// first and in Latin on the second, then a linkage run.
+fn seed_lists(archive: &Path) {
+    let mut a = qantar_store::Archive::open(archive).expect("open archive");
+    let entry = |list: &str, row: u64, given: &str, surname: &str| {
+        json!({"kind": "list_entry", "ref": format!("{list}-{row}"), "row": row,
+               "values": {"Тегі": surname, "Аты": given, "Туған жылы": "1990"},
+               "fields": {"surname": surname, "given": given, "birth_year": "1990"},
+               "sources": [{"source": list, "locator": format!("line {row}")}]})
+    };
+    let records = vec![
+        json!({"kind": "source", "ref": "list-a", "source_kind": "list", "title": "Тізім А"}),
+        json!({"kind": "source", "ref": "list-b", "source_kind": "list", "title": "List B"}),
+        entry("list-a", 2, "Ерлан", "Қасымов"),
+        entry("list-a", 3, "Айгүл", "Сейітова"),
+        entry("list-a", 4, "Болат", "Жұмабаев"),
+        entry("list-b", 2, "Erlan", "Kassymov"),
+        entry("list-b", 3, "Timur", "Akhmetov"),
+        // Deferred earlier, so the pair is in the queue however little the
+        // model learns from five rows.
+        json!({"kind": "link_decision", "left": "list-a-2", "right": "list-b-2", "verdict": "unsure"}),
+    ];
+    let drafts = a
+        .store
+        .prepare_records(&records, &mut uuid::Uuid::now_v7)
+        .expect("valid list records");
+    a.append(
+        drafts,
+        &qantar_store::Stamp {
+            author: "tester".into(),
+            time: "2026-01-05T10:00:00.000Z".into(),
+        },
+    )
+    .expect("append");
+    qantar_register::link_archive(
+        &a.store,
+        &qantar_register::LinkSettings::default(),
+        "2026-01-05T10:01:00.000Z",
+        &mut |_| {},
+    )
+    .expect("link");
+}
+
+#[test]
+fn a_reviewer_joins_two_spellings_and_previews_a_list() {
+    let Some(chromium) = chromium() else {
+        println!("skipping: chromium not found (install the Debian package `chromium`)");
+        return;
+    };
+    let scratch = Scratch::new();
+    let archive = scratch.init();
+    seed_lists(&archive);
+    qantar_web::add_user(&archive, "dana", qantar_web::Role::Editor, PASSWORD)
+        .expect("add account");
+    let server = start(&archive);
+    let base = format!("http://{}", server.addr);
+    let profile = scratch.path("chromium-profile-review");
+    std::fs::create_dir_all(&profile).expect("profile dir");
+    let mut b = Browser::launch(&chromium, &profile);
+    b.go(&format!("{base}/workspace/login"));
+    b.submit(
+        "/workspace/login",
+        json!({"name": "dana", "password": PASSWORD}),
+    );
+    assert_eq!(b.path(), "/workspace/", "logged in: {}", b.dom());
+
+    // The pair, side by side, with the model's reasons.
+    b.go(&format!("{base}/workspace/review?low=0&high=1"));
+    let dom = b.dom();
+    assert!(dom.contains("Қасымов") && dom.contains("Kassymov"), "{dom}");
+    assert!(dom.contains("class=\"explanation\""));
+    b.screenshot("10-review-queue.png");
+
+    // Click "same person" on the pair of the two spellings.
+    b.pending.clear();
+    let clicked = b.eval(
+        "(() => { for (const s of document.querySelectorAll('section.pair')) {
+             if (s.textContent.includes('Kassymov') && s.textContent.includes('Қасымов')) {
+               s.querySelector('input[name=reason]').value = 'one person, two scripts';
+               s.querySelector('button[value=same]').click(); return 'clicked'; } }
+           return 'no pair'; })()",
+    );
+    assert_eq!(clicked, json!("clicked"));
+    b.wait_for("Page.loadEventFired");
+    let dom = b.dom();
+    assert!(
+        dom.contains("id=\"recorded\""),
+        "the decision is confirmed: {dom}"
+    );
+    assert!(dom.contains("class=\"decided\""));
+    b.screenshot("11-review-recorded.png");
+
+    // Run the linkage from the page: the two spellings become one person.
+    b.submit("/workspace/link", json!({}));
+    assert!(b.dom().contains("id=\"link-summary\""));
+    b.go(&format!("{base}/workspace/register"));
+    assert!(b.dom().contains("class=\"overlaps\""));
+    b.screenshot("12-register.png");
+
+    // Upload a list and see its preview.
+    let csv = scratch.write(
+        "тізім.csv",
+        "Тегі;Аты;Туған жылы\nҚасымов;Ерлан;1990\nОспанова;Динара;1992\n",
+    );
+    b.go(&format!("{base}/workspace/import"));
+    let doc = b.call("DOM.getDocument", json!({}));
+    let input = b.call(
+        "DOM.querySelector",
+        json!({"nodeId": doc["root"]["nodeId"], "selector": "#f-file"}),
+    );
+    b.call(
+        "DOM.setFileInputFiles",
+        json!({"nodeId": input["nodeId"], "files": [csv.to_str().expect("path")]}),
+    );
+    b.pending.clear();
+    assert_eq!(
+        b.eval(
+            "document.querySelector('form[action=\"/workspace/import/preview\"]').submit(), 'sent'"
+        ),
+        json!("sent")
+    );
+    b.wait_for("Page.loadEventFired");
+    let dom = b.dom();
+    assert!(dom.contains("id=\"preview\""), "{dom}");
+    assert!(dom.contains("Оспанова") && dom.contains("<dd id=\"delimiter\">;</dd>"));
+    b.screenshot("13-import-preview.png");
+}

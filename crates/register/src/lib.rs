@@ -28,8 +28,8 @@ pub use load::{ARCHIVE_LIST, ListInfo};
 pub use overlaps::{PeriodUnit, Stratifier, overlaps, overlaps_json};
 pub use places::{PlaceBook, fold_place_name};
 pub use run::{
-    DecisionCounts, LinkSettings, LinkSummary, Member, Register, RegisterPerson, ReviewItem,
-    link_archive, register, review_queue,
+    DecisionCounts, LinkSettings, LinkSummary, Member, REVIEW_BAND, Register, RegisterPerson,
+    ReviewItem, link_archive, register, review_queue,
 };
 
 use qantar_store::StoreError;

@@ -69,7 +69,7 @@ pub struct LinkSummary {
     pub linked_persons: u64,
     pub candidate_pairs: u64,
     pub matched_pairs: u64,
-    /// Pairs between the review floor and certainty, not yet decided.
+    /// Undecided pairs in the review band ([`REVIEW_BAND`]).
     pub to_review: u64,
     pub decisions: DecisionCounts,
     pub refused_by_decision: u64,
@@ -80,8 +80,12 @@ pub struct LinkSummary {
     pub model: Value,
 }
 
-/// Pairs at or above this are not worth a reviewer's time unless they ask.
+/// Pairs at or above this are not worth an explanation in store.
 const CERTAIN: f64 = 0.99;
+
+/// The band of match probabilities a reviewer is shown by default: below
+/// it the model is sure they differ, above it that they match.
+pub const REVIEW_BAND: (f64, f64) = (0.2, 0.95);
 
 fn pair_key(a: u32, b: u32) -> (u32, u32) {
     (a.min(b), a.max(b))
@@ -224,7 +228,7 @@ pub fn link_archive(
         let key = pair_key(p.left, p.right);
         seen.insert(key);
         let decision = decided.get(&key).map(|v| (*v).to_owned());
-        if decision.is_none() && p.probability < CERTAIN {
+        if decision.is_none() && (REVIEW_BAND.0..=REVIEW_BAND.1).contains(&p.probability) {
             to_review += 1;
         }
         let explanation = if p.probability < CERTAIN || decision.is_some() {

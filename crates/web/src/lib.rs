@@ -33,6 +33,15 @@
 //! and state-changing requests must come from this origin; logins are
 //! rate-limited per account and per address.
 //!
+//! The register's pages sit in the workspace too: [`review`] (pairs that
+//! record linkage was unsure about, decided as `link_decision` records, and
+//! the button that runs the linkage), [`import`] (upload, preview, column
+//! mapping and import of a victims list) and [`register_view`] (the
+//! register and its list-overlap tables). The public Numbers page adds
+//! documented-versus-estimated counts by region ([`estimates`], computed
+//! once per linkage run in a background thread; [`estimate_view`]): only
+//! aggregate numbers, never a row or a name from a list.
+//!
 //! Boundaries: the public pages and anonymous API answers still come only
 //! from the snapshot. Every write, from a form or from `POST`/`PATCH` on
 //! `/api/v1` with a bearer token, goes through [`write`], which calls the
@@ -41,11 +50,16 @@
 
 pub mod api;
 pub mod auth;
+pub mod estimate_view;
+pub mod estimates;
 pub mod html;
 pub mod i18n;
+pub mod import;
 pub mod pages;
 pub mod policy;
 pub mod public;
+pub mod register_view;
+pub mod review;
 pub mod svg;
 pub mod work;
 pub mod write;
@@ -119,6 +133,10 @@ struct Inner {
     limits: auth::RateLimit,
     /// Whether session cookies carry `Secure` (see [`AppState::plain_http`]).
     secure_cookies: bool,
+    /// The Numbers page's estimates, computed once per linkage run.
+    estimates: Arc<estimates::Cache>,
+    /// Uploaded lists between their preview and their import (memory only).
+    uploads: import::Uploads,
 }
 
 /// Stores kept open between requests; more are opened under load and
@@ -144,6 +162,8 @@ impl AppState {
                 writer: Mutex::new(()),
                 limits: auth::RateLimit::default(),
                 secure_cookies: true,
+                estimates: Arc::default(),
+                uploads: import::Uploads::default(),
             }),
         })
     }
@@ -201,6 +221,36 @@ impl AppState {
             .map_err(|e| WebError::Worker(e.to_string()))?
     }
 
+    /// What the Numbers page can show of the latest linkage run's
+    /// estimates; starts computing them in the background if needed.
+    pub async fn estimates(&self) -> Result<estimates::Status, WebError> {
+        let inner = self.inner.clone();
+        self.with_store(move |s| {
+            inner
+                .estimates
+                .status(&inner.dir, s, FRESH)
+                .map_err(WebError::Worker)
+        })
+        .await
+    }
+
+    /// As [`AppState::estimates`], but waits until the latest run's
+    /// estimates are computed.
+    pub async fn estimates_ready(&self) -> Result<estimates::Status, WebError> {
+        self.inner.estimates.forget_freshness();
+        let first = self.estimates().await?;
+        if !matches!(first, estimates::Status::Pending(_)) {
+            return Ok(first);
+        }
+        let cache = self.inner.estimates.clone();
+        Self::blocking(move || {
+            cache.wait();
+            Ok(())
+        })
+        .await?;
+        self.estimates().await
+    }
+
     /// The public snapshot at the archive's current size.
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
         let inner = self.inner.clone();
@@ -215,6 +265,7 @@ impl Inner {
         if let Ok(mut c) = self.checked.lock() {
             *c = None;
         }
+        self.estimates.forget_freshness();
     }
 
     fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
@@ -307,6 +358,9 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/sources", get(sources))
         .merge(api)
         .merge(work::routes())
+        .merge(review::routes())
+        .merge(import::routes())
+        .merge(register_view::routes())
         .fallback(fallback)
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
@@ -483,6 +537,19 @@ async fn render(
     path: &str,
     render: impl FnOnce(Lang, &Snapshot) -> Option<(String, String)>,
 ) -> Response {
+    render_keyed(state, lang, headers, path, path, render).await
+}
+
+/// As [`render`], caching the page under `key` rather than its path (for
+/// pages that depend on more than the snapshot).
+async fn render_keyed(
+    state: &AppState,
+    lang: &str,
+    headers: &HeaderMap,
+    path: &str,
+    key: &str,
+    render: impl FnOnce(Lang, &Snapshot) -> Option<(String, String)>,
+) -> Response {
     let Some(lang) = Lang::parse(lang) else {
         return not_found_page(negotiate(headers));
     };
@@ -493,7 +560,7 @@ async fn render(
             return error_page(lang);
         }
     };
-    match snap.rendered(format!("{}/{path}", lang.code()), || render(lang, &snap)) {
+    match snap.rendered(format!("{}/{key}", lang.code()), || render(lang, &snap)) {
         Some(page) => {
             let (title, body) = &*page;
             html_response(StatusCode::OK, lang, html::page(lang, path, title, body))
@@ -588,8 +655,21 @@ async fn map(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) 
 }
 
 async fn numbers(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) -> Response {
-    render(&s, &lang, &h, "numbers", |l, snap| {
-        Some((t(l, "nav-numbers"), pages::numbers(l, snap)))
+    let status = match s.estimates().await {
+        Ok(st) => st,
+        Err(e) => {
+            // The claims still show; the estimates section says it failed.
+            eprintln!("qantar-web: cannot read the linkage run: {e}");
+            estimates::Status::Failed(0)
+        }
+    };
+    // The page depends on the estimates as well as the snapshot: keep
+    // one rendering per estimate state.
+    let key = format!("numbers#{}", status.tag());
+    render_keyed(&s, &lang, &h, "numbers", &key, |l, snap| {
+        let mut body = estimate_view::section(l, snap, &status);
+        body.push_str(&pages::numbers(l, snap));
+        Some((t(l, "nav-numbers"), body))
     })
     .await
 }

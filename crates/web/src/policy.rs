@@ -41,6 +41,17 @@ pub enum Route {
     /// `GET /api/v1/records/{id}` with a bearer token: the record as
     /// stored, whatever its confidentiality (within the role's reach).
     ApiRead,
+    /// `GET /workspace/review`: the pairs waiting for a reviewer.
+    Review,
+    /// `POST /workspace/review/decide`: a `link_decision` record.
+    ReviewDecide,
+    /// `POST /workspace/link`: run the linkage over the archive.
+    LinkRun,
+    /// `GET/POST /workspace/import`, `POST /workspace/import/preview`:
+    /// upload a list and import its rows as list entries.
+    Import,
+    /// `GET /workspace/register` and `/workspace/register/overlaps.json`.
+    Register,
     /// `POST /api/v1/records`, `PATCH /api/v1/records/{id}`,
     /// `POST /api/v1/records/{id}/retract` with a bearer token.
     ApiWrite,
@@ -79,6 +90,14 @@ pub const POLICY: &[(Route, [Access; 5])] = &[
     (Route::Accounts, [D, D, D, D, A]),
     (Route::Tokens, [D, D, D, D, A]),
     (Route::ApiRead, [D, A, A, A, A]),
+    // Analysts are the reviewers: they may judge pairs but, like viewers,
+    // not create records of their own, so importing a list (which creates
+    // list entries) is for editors, as the record forms are.
+    (Route::Review, [D, A, A, A, A]),
+    (Route::ReviewDecide, [D, D, A, A, A]),
+    (Route::LinkRun, [D, D, D, A, A]),
+    (Route::Import, [D, D, D, A, A]),
+    (Route::Register, [D, A, A, A, A]),
     (Route::ApiWrite, [D, D, D, A, A]),
 ];
 

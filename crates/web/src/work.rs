@@ -158,7 +158,12 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 
 /// The refusal to send when a post lacks this session's token or comes
 /// from elsewhere; `None` when it may proceed.
-fn refuse_post(headers: &HeaderMap, form: &Form, expected: &str, lang: Lang) -> Option<Response> {
+pub(crate) fn refuse_post(
+    headers: &HeaderMap,
+    form: &Form,
+    expected: &str,
+    lang: Lang,
+) -> Option<Response> {
     let token = form.get("csrf");
     if same_origin(headers) && !expected.is_empty() && auth::same(token, expected) {
         None
@@ -234,7 +239,7 @@ fn decode(s: &str) -> String {
 }
 
 /// The frame of a workspace page.
-fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
+pub(crate) fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -262,6 +267,15 @@ fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
                     "<li><a href=\"/workspace/new/{form}\">{}</a></li>",
                     esc(&t(lang, key))
                 );
+            }
+        }
+        for (route, href, key) in [
+            (Route::Review, "/workspace/review", "work-review"),
+            (Route::Register, "/workspace/register", "work-register"),
+            (Route::Import, "/workspace/import", "work-import"),
+        ] {
+            if allowed(route, Some(role)) {
+                let _ = write!(h, "<li><a href=\"{href}\">{}</a></li>", esc(&t(lang, key)));
             }
         }
         if allowed(Route::LedgerStatus, Some(role)) {
@@ -321,7 +335,7 @@ fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> String {
     h
 }
 
-fn respond(status: StatusCode, lang: Lang, html: String) -> Response {
+pub(crate) fn respond(status: StatusCode, lang: Lang, html: String) -> Response {
     let mut r = (
         status,
         [
@@ -339,7 +353,13 @@ fn respond(status: StatusCode, lang: Lang, html: String) -> Response {
     r
 }
 
-fn message(status: StatusCode, lang: Lang, ctx: Option<&Ctx>, title: &str, text: &str) -> Response {
+pub(crate) fn message(
+    status: StatusCode,
+    lang: Lang,
+    ctx: Option<&Ctx>,
+    title: &str,
+    text: &str,
+) -> Response {
     respond(
         status,
         lang,
@@ -347,7 +367,7 @@ fn message(status: StatusCode, lang: Lang, ctx: Option<&Ctx>, title: &str, text:
     )
 }
 
-fn not_found(ctx: &Ctx) -> Response {
+pub(crate) fn not_found(ctx: &Ctx) -> Response {
     message(
         StatusCode::NOT_FOUND,
         ctx.lang,
@@ -357,7 +377,7 @@ fn not_found(ctx: &Ctx) -> Response {
     )
 }
 
-fn failure(ctx: Option<&Ctx>, lang: Lang, e: &dyn std::fmt::Display) -> Response {
+pub(crate) fn failure(ctx: Option<&Ctx>, lang: Lang, e: &dyn std::fmt::Display) -> Response {
     eprintln!("qantar-web: workspace error: {e}");
     message(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -372,7 +392,7 @@ fn role_label(lang: Lang, role: Role) -> String {
     t(lang, &format!("role-{}", role.as_str()))
 }
 
-fn hidden_csrf(csrf: &str) -> String {
+pub(crate) fn hidden_csrf(csrf: &str) -> String {
     format!(
         "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
         esc(csrf)
@@ -734,7 +754,7 @@ async fn home(
     )
 }
 
-fn display_label(r: &StoredRecord) -> String {
+pub(crate) fn display_label(r: &StoredRecord) -> String {
     match (&r.r#ref, r.label.is_empty()) {
         (Some(rf), true) => rf.clone(),
         (Some(rf), false) => format!("{} [{rf}]", r.label),

@@ -67,7 +67,7 @@ pub fn rfc3339(secs: i64, millis: u32) -> String {
 
 impl AppState {
     /// Run `f` with the archive open for writing, one writer at a time.
-    async fn with_archive<T: Send + 'static>(
+    pub(crate) async fn with_archive<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Archive) -> Result<T, WriteError> + Send + 'static,
     ) -> Result<T, WriteError> {

@@ -26,7 +26,16 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
     // at run time (months, record kinds).
     let mut used: Vec<String> = Vec::new();
     for file in [
-        "html.rs", "pages.rs", "lib.rs", "api.rs", "svg.rs", "work.rs",
+        "html.rs",
+        "pages.rs",
+        "lib.rs",
+        "api.rs",
+        "svg.rs",
+        "work.rs",
+        "review.rs",
+        "import.rs",
+        "register_view.rs",
+        "estimate_view.rs",
     ] {
         let path = format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -50,9 +59,36 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
     used.extend(["public", "restricted", "confidential"].map(|c| format!("conf-{c}")));
     let work = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/work.rs"))
         .expect("work.rs");
-    for prefix in ["\"field-", "\"work-new-"] {
-        for part in work.split(prefix).skip(1) {
-            if let Some(end) = part.find('"') {
+    let view =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/estimate_view.rs"))
+            .expect("estimate_view.rs");
+    let review = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/review.rs"))
+        .expect("review.rs");
+    let import = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/import.rs"))
+        .expect("import.rs");
+    let register =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/register_view.rs"))
+            .expect("register_view.rs");
+    // Keys kept in tables and match arms rather than in t() calls.
+    for (text, prefix) in [
+        (&work, "\"field-"),
+        (&work, "\"work-new-"),
+        (&work, "\"work-"),
+        (&view, "\"numbers-"),
+        (&review, "\"review-"),
+        (&import, "\"import-"),
+        (&register, "\"register-"),
+    ] {
+        for part in text.split(prefix).skip(1) {
+            // Only whole literals that look like keys (not an HTML id
+            // such as `id=\"import-error\"` inside a larger string).
+            if let Some(end) = part.find('"')
+                && part[..end]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+                && !part[..end].is_empty()
+                && !part[..end].ends_with('-')
+            {
                 used.push(format!("{}{}", &prefix[1..], &part[..end]));
             }
         }

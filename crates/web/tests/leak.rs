@@ -9,13 +9,16 @@ mod common;
 use axum::http::StatusCode;
 use common::fixture::{RETRACT, records};
 use common::*;
+use serde_json::json;
 
 #[tokio::test]
 async fn no_hidden_field_reaches_any_public_page_or_api_answer() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path().join("a");
-    let archive = archive_with(&dir, &records(), &RETRACT);
-    // UUIDs of everything that is not public (or is retracted).
+    let mut archive = archive_with(&dir, &records(), &RETRACT);
+    plant_lists(&mut archive);
+    // UUIDs of everything that is not public (or is retracted), and of
+    // every list entry and link decision, which are never public.
     let mut hidden_ids = Vec::new();
     for r in archive
         .store
@@ -27,6 +30,8 @@ async fn no_hidden_field_reaches_any_public_page_or_api_answer() {
     {
         if r.confidentiality != "public"
             || r.retracted
+            || r.kind == "list_entry"
+            || r.kind == "link_decision"
             || r.r#ref.as_deref().is_some_and(|x| x.starts_with("leak-"))
         {
             hidden_ids.push((r.id.clone(), r.r#ref.clone().unwrap_or_default()));
@@ -38,8 +43,23 @@ async fn no_hidden_field_reaches_any_public_page_or_api_answer() {
         hidden_ids.len()
     );
     drop(archive);
-    let app = router_for(&dir);
+    let state = qantar_web::AppState::open(&dir).expect("open");
+    let app = qantar_web::router(state.clone());
+    // The Numbers page shows the estimates, by region, before the crawl.
+    assert!(matches!(
+        state.estimates_ready().await.expect("estimates"),
+        qantar_web::estimates::Status::Ready(_)
+    ));
     let pages = crawl(&app).await;
+    let numbers = pages
+        .iter()
+        .find(|(u, _, _)| u == "/en/numbers")
+        .expect("the numbers page is crawled");
+    assert!(numbers.2.contains("class=\"estimates\""), "{}", numbers.2);
+    assert!(
+        numbers.2.contains("Another region"),
+        "a hidden region is not named"
+    );
     assert!(pages.len() > 40, "crawled only {} pages", pages.len());
     let persons = pages
         .iter()
@@ -118,6 +138,52 @@ async fn counts_are_counts_of_public_records_only() {
     assert!(home.body.contains("2 documented acts"), "{}", home.body);
     let people = get(&app, "/api/v1/records?kind=person").await.json();
     assert_eq!(people["total"], 2);
+}
+
+/// A public list whose rows (public list entries, whose cells hold
+/// markers) name people in a hidden region, and public link decisions with
+/// marked reasons; then a linkage run over all of it.
+fn plant_lists(archive: &mut qantar_store::Archive) {
+    let mut records = vec![
+        json!({"kind": "source", "ref": "s-list", "source_kind": "list", "title": "Public list", "confidentiality": "public"}),
+        json!({"kind": "place", "ref": "leak-region", "name": "LEAK-hidden-region-name", "place_type": "region", "parent": "kz"}),
+    ];
+    for (i, (given, surname)) in [
+        ("LEAK-given-one", "LEAK-surname-one"),
+        ("LEAK-given-one", "LEAK-surname-one"),
+        ("LEAK-given-two", "LEAK-surname-two"),
+        ("LEAK-given-three", "LEAK-surname-three"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        records.push(json!({
+            "kind": "list_entry",
+            "ref": format!("leak-entry-{i}"),
+            "row": i + 2,
+            "values": {"LEAK-column": format!("LEAK-cell-{i}"), "Name": format!("{given} {surname}")},
+            "fields": {"given": given, "surname": surname},
+            "place": if i % 2 == 0 { "leak-region" } else { "almaty" },
+            "sources": [{"source": "s-list", "locator": format!("LEAK-locator-{i}")}],
+            "confidentiality": "public",
+        }));
+    }
+    records.push(json!({"kind": "link_decision", "ref": "leak-decision", "left": "leak-entry-0", "right": "leak-entry-2",
+        "verdict": "different", "reason": "LEAK-decision-reason", "confidentiality": "public"}));
+    let drafts = archive
+        .store
+        .prepare_records(&records, &mut uuid::Uuid::now_v7)
+        .unwrap_or_else(|e| panic!("list records are invalid: {e}"));
+    archive
+        .append(drafts, &common::stamp())
+        .expect("append lists");
+    qantar_register::link_archive(
+        &archive.store,
+        &qantar_register::LinkSettings::default(),
+        "2026-01-05T11:00:00.000Z",
+        &mut |_| {},
+    )
+    .expect("link");
 }
 
 fn around(body: &str, needle: &str) -> String {

@@ -122,6 +122,30 @@ async fn probe(
             )
             .await
         }
+        Route::Review => getp("/workspace/review").await,
+        Route::ReviewDecide => {
+            a.post(
+                app,
+                "/workspace/review/decide",
+                &[
+                    ("left", "p-pub"),
+                    ("right", "p-pub2"),
+                    ("verdict", "unsure"),
+                ],
+            )
+            .await
+        }
+        Route::LinkRun => a.post(app, "/workspace/link", &[]).await,
+        Route::Import => {
+            common::upload(
+                app,
+                a,
+                "probe.csv",
+                "Фамилия;Имя\nАбенов;Нұрлан\n".as_bytes(),
+            )
+            .await
+        }
+        Route::Register => getp("/workspace/register").await,
         Route::ApiRead => {
             // An anonymous caller's token is one that does not exist.
             let auth = format!("Bearer {}", token.unwrap_or("qtk_not_a_token"));
@@ -200,8 +224,9 @@ async fn every_cell_of_the_authorisation_table_holds() {
     assert_eq!(cells, POLICY.len() * 5);
     // Writes that were allowed reached the ledger; denied ones did not:
     // two form records, two API records, two edits, two confidentiality
-    // changes and two retractions on top of the fixture.
-    assert_eq!(size(&w), before + 10);
+    // changes, two retractions and three review decisions on top of the
+    // fixture (a linkage run and an import preview write no entry).
+    assert_eq!(size(&w), before + 13);
 }
 
 #[tokio::test]

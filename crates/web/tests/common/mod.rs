@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod lists;
 pub mod session;
 
 use std::collections::{BTreeSet, VecDeque};
@@ -167,4 +168,47 @@ pub fn demo_records() -> Option<Vec<Value>> {
     );
     let text = std::fs::read_to_string(path).ok()?;
     serde_json::from_str(&text).ok()
+}
+
+pub const BOUNDARY: &str = "qantar-test-boundary-7f3a";
+
+/// A multipart body: the session's token first, then the file.
+pub fn multipart(csrf: &str, file_name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+             Content-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    b.extend_from_slice(bytes);
+    b.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    b
+}
+
+pub async fn upload(app: &axum::Router, agent: &session::Agent, name: &str, bytes: &[u8]) -> Got {
+    use axum::http::Method;
+    let ct = format!("multipart/form-data; boundary={BOUNDARY}");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/workspace/import/preview")
+        .header("cookie", agent.cookie.as_str())
+        .header("content-type", ct)
+        .header("sec-fetch-site", "same-origin")
+        .header("host", "localhost")
+        .body(Body::from(multipart(&agent.csrf, name, bytes)))
+        .expect("request");
+    let res = app.clone().oneshot(req).await.expect("router answers");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = axum::body::to_bytes(res.into_body(), 10 * 1024 * 1024)
+        .await
+        .expect("body");
+    Got {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
 }
