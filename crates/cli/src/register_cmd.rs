@@ -73,6 +73,10 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn input_error(field: &str, reason: impl Into<String>) -> anyhow::Error {
     qantar_store::InputErrors::one(field, reason).into()
 }
@@ -228,10 +232,10 @@ pub fn link_archive(
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "linked {} records from {} lists into {} persons ({} named by more than one record)",
-        summary.records,
-        summary.lists.len(),
-        summary.persons,
+        "linked {} from {} into {} ({} named by more than one record)",
+        count(summary.records, "record", "records"),
+        count(summary.lists.len() as u64, "list", "lists"),
+        count(summary.persons, "person", "persons"),
         summary.linked_persons
     );
     for l in &summary.lists {
