@@ -12,6 +12,7 @@ mod demo;
 mod enlarge;
 mod input;
 mod link_cmd;
+mod lock_cmd;
 mod output;
 mod register_cmd;
 mod seal_cmd;
@@ -244,6 +245,8 @@ enum Command {
     Review(register_cmd::ReviewArgs),
     /// The register: each person with the lists that name them (after `qantar link`).
     Register(register_cmd::RegisterArgs),
+    /// Lock the archive at once: end every web session and API token use until people log in again.
+    Lock,
     /// Sealed compartments for confidential records: set up, grant, rotate, back up, unseal, erase.
     #[command(subcommand)]
     Seal(seal_cmd::SealCommand),
@@ -952,6 +955,7 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             )?)
         }
         Command::Link(args) => Ok(link_cmd::run(&args, cli.json)?),
+        Command::Lock => Ok(lock_cmd::run(&cli.archive, cli.json)?),
         Command::Seal(cmd) => Ok(seal_cmd::run(&cmd, &cli.archive, &cli.author, cli.json)?),
         Command::Import(args) => {
             let mut archive = open(&cli.archive)?;
