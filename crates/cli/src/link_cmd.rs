@@ -8,6 +8,11 @@
 //! turned into compact comparison records at once, so memory grows with the
 //! keys, not with the text of the file. The linkage itself is the
 //! `qantar-link` crate.
+//!
+//! `--json` prints `pairs` (every pair of records within a cluster, with its
+//! own weight and probability: what the linkage decided, so a pair above the
+//! threshold that the chaining guard kept apart is not among them),
+//! `clusters` (persons with two or more records) and a `summary`.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -18,7 +23,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow, bail};
 use qantar_link::{
     BlockingRule, EmOptions, FieldWarning, Guard, LinkConfig, LinkMode, Linker, RecordInput,
-    prepare,
+    prepare_all,
 };
 use serde_json::json;
 
@@ -219,6 +224,10 @@ fn read_list(
             ))
         })
         .collect::<anyhow::Result<_>>()?;
+    // Rows are prepared in batches on all cores; a batch's text is the
+    // only text held at once.
+    const BATCH: usize = 16_384;
+    let mut batch: Vec<RecordInput> = Vec::with_capacity(BATCH);
     let mut row = csv::StringRecord::new();
     let mut line = 1u64;
     while rd
@@ -274,9 +283,15 @@ fn read_list(
                 }
             }
         }
-        out.records
-            .push(prepare(&input, args.age_as_of, &mut out.warnings));
+        batch.push(input);
+        if batch.len() == BATCH {
+            out.records
+                .extend(prepare_all(&batch, args.age_as_of, &mut out.warnings));
+            batch.clear();
+        }
     }
+    out.records
+        .extend(prepare_all(&batch, args.age_as_of, &mut out.warnings));
     Ok(())
 }
 
@@ -355,13 +370,16 @@ pub fn run(args: &LinkArgs, json: bool) -> anyhow::Result<ExitCode> {
     let recs = linker.records();
     let id = |i: u32| &*recs[i as usize].id;
 
+    // The pairs reported are the clusters' pairs: what the linkage decided,
+    // not every pair that scored above the threshold on its own.
+    let pairs = linker.cluster_pairs(&result);
     let stdout = std::io::stdout();
     let mut w = BufWriter::with_capacity(1 << 20, stdout.lock());
     if json {
         // Written by hand, pair by pair, so that millions of pairs need no
         // second copy in memory.
         write!(w, "{{\"pairs\": [")?;
-        for (n, p) in result.pairs.iter().enumerate() {
+        for (n, p) in pairs.iter().enumerate() {
             let mut v = json!({
                 "left": id(p.left),
                 "right": id(p.right),
@@ -392,10 +410,12 @@ pub fn run(args: &LinkArgs, json: bool) -> anyhow::Result<ExitCode> {
         let summary = json!({
             "records": recs.len(),
             "candidate_pairs": result.candidate_pairs,
+            "pairs_above_threshold": result.pairs.len(),
             "guard_refusals": result.guard_refusals,
             "em_iterations": result.model.iterations,
             "em_converged": result.model.converged,
             "lambda": result.model.lambda,
+            "prior": result.model.prior,
             "seed": result.model.seed,
             "rng": result.model.rng,
             "warnings": read.warnings.len(),

@@ -237,6 +237,9 @@ pub fn default_rules(present: &[ComparisonKind]) -> Vec<BlockingRule> {
     }
     if birth {
         if names {
+            // Both names and the year: a wrong day or month, on a list
+            // too large to keep every pair of namesakes.
+            rules.push(vec![P::NameParts, P::BirthYear]);
             rules.push(vec![P::Surname, P::BirthYear]);
             rules.push(vec![P::Given, P::BirthDate]);
             rules.push(vec![P::BirthDate, P::GivenInitial]);
@@ -364,7 +367,7 @@ pub(crate) fn build(
 ) -> Blocking {
     let budget = budget_per_record
         .saturating_mul(records.len() as u64)
-        .max(10_000);
+        .max(100_000);
     let mut out = Blocking {
         keys: Vec::with_capacity(rules.len()),
         members: Vec::with_capacity(rules.len()),
@@ -568,9 +571,10 @@ mod tests {
 
     #[test]
     fn budget_drops_the_largest_blocks() {
-        // 200 Ivanovs (19,900 pairs) and 3 Saparovs: with a budget of
-        // 10,000 pairs the Ivanov block goes and the Saparov block stays.
-        let mut records: Vec<Record> = (0..200)
+        // 500 Ivanovs (124,750 pairs) and 3 Saparovs: with the smallest
+        // budget, 100,000 pairs, the Ivanov block goes and the Saparov
+        // block stays.
+        let mut records: Vec<Record> = (0..500)
             .map(|i| rec(&format!("i{i}"), 0, "Иван", "Иванов", "1980-01-01"))
             .collect();
         for i in 0..3 {

@@ -368,18 +368,13 @@ fn address_level(x: &str, y: &str) -> u8 {
         return 3;
     }
     // Word overlap: the words of the shorter address found in the longer.
-    let (wx, wy): (Vec<&str>, Vec<&str>) = (x.split(' ').collect(), y.split(' ').collect());
-    let (short, long) = if wx.len() <= wy.len() {
-        (&wx, &wy)
-    } else {
-        (&wy, &wx)
-    };
-    let shared = short.iter().filter(|w| long.contains(w)).count();
-    if shared * 2 >= long.len().max(1) {
-        2
-    } else {
-        1
-    }
+    let (nx, ny) = (x.split(' ').count(), y.split(' ').count());
+    let (short, long, long_len) = if nx <= ny { (x, y, ny) } else { (y, x, nx) };
+    let shared = short
+        .split(' ')
+        .filter(|w| long.split(' ').any(|v| v == *w))
+        .count();
+    if shared * 2 >= long_len.max(1) { 2 } else { 1 }
 }
 
 fn text_level(x: &str, y: &str) -> u8 {
@@ -406,31 +401,32 @@ pub(crate) fn osa_within(a: &[u8], b: &[u8], k: usize) -> bool {
         return false;
     }
     let (n, m) = (a.len(), b.len());
-    let mut prev2 = [0usize; 64];
-    let mut prev = [0usize; 64];
-    let mut cur = [0usize; 64];
-    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+    // Three rolling rows; only the first m + 1 cells of each are used.
+    let mut rows = [[0usize; 64]; 3];
+    for (j, p) in rows[1].iter_mut().enumerate().take(m + 1) {
         *p = j;
     }
+    let (mut r2, mut r1, mut r0) = (2usize, 1usize, 0usize);
     for i in 1..=n {
-        cur[0] = i;
-        let mut row_min = cur[0];
+        rows[r0][0] = i;
+        let mut row_min = i;
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let mut v = (rows[r1][j] + 1)
+                .min(rows[r0][j - 1] + 1)
+                .min(rows[r1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
+                v = v.min(rows[r2][j - 2] + 1);
             }
-            cur[j] = v;
+            rows[r0][j] = v;
             row_min = row_min.min(v);
         }
         if row_min > k {
             return false;
         }
-        prev2 = prev;
-        prev = cur;
+        (r2, r1, r0) = (r1, r0, r2);
     }
-    prev[m] <= k
+    rows[r1][m] <= k
 }
 
 #[cfg(test)]

@@ -16,10 +16,12 @@
 //!   same key, swapped, typo, different, missing …).
 //! - [`BlockingRule`]s decide which pairs are compared at all; each rule has
 //!   a pair budget so that common values cannot blow up a large list.
-//! - [`Model`]: m and u probabilities per level estimated by EM without
-//!   labels (u starts from a seeded random sample of pairs), and
-//!   term-frequency adjustments so that sharing a rare surname counts for
-//!   more than sharing a common one.
+//! - [`Model`]: u probabilities per level from a seeded random sample of
+//!   pairs, m probabilities estimated by EM without labels in training
+//!   sessions (one blocked on the names, one on the birth date or another
+//!   field; see `train`), the prior from m and u over the candidate pairs,
+//!   and term-frequency adjustments so that sharing a rare surname counts
+//!   for more than sharing a common one.
 //! - Every pair above the threshold gets a weight and a probability, and
 //!   [`Model::explain`] names the comparisons that agreed and the bits each
 //!   contributed.
@@ -30,7 +32,8 @@
 //! [`Linker::run`] does all of it. The same records and configuration
 //! always give the same result: hashing is FNV (not `std`'s randomised
 //! hasher), the only randomness is [`SplitMix64`] from the configured seed,
-//! EM walks the agreement patterns in sorted order, and parallel scoring
+//! EM walks the agreement patterns in sorted order, the random sample is
+//! drawn in fixed chunks with one generator each, and parallel scoring
 //! (rayon) collects its results in block order.
 //!
 //! Memory is bounded by the records (a few hundred bytes each) and the
@@ -50,6 +53,7 @@ mod model;
 mod record;
 mod rng;
 pub mod synth;
+mod train;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -78,7 +82,10 @@ pub struct LinkConfig {
     pub rules: Option<Vec<BlockingRule>>,
     /// Pairs at or above this match probability are reported and clustered.
     pub threshold: f64,
-    /// Each rule may make at most this many pairs per record.
+    /// Each rule may make at most this many pairs per record (but at least
+    /// 100,000 pairs in all): on a small list every rule keeps all its
+    /// blocks, on a million-row list the loose rules lose their most common
+    /// values and the candidate pairs grow linearly.
     pub pair_budget_per_record: u64,
     pub em: EmOptions,
     /// Random pairs drawn to estimate u probabilities.
@@ -97,9 +104,9 @@ impl Default for LinkConfig {
             mode: LinkMode::Dedupe,
             rules: None,
             threshold: 0.5,
-            pair_budget_per_record: 20,
+            pair_budget_per_record: 2,
             em: EmOptions::default(),
-            u_samples: 1_000_000,
+            u_samples: 300_000,
             seed: 0x7161_6e74_6172, // "qantar"
             term_frequencies: true,
             guard: Guard::default(),
@@ -264,24 +271,49 @@ impl Linker {
             .map(|c| vec![0.5; c.level_count()])
             .collect();
         let n = self.records.len() as u64;
-        let mut rng = SplitMix64::new(self.config.seed);
-        let mut drawn = 0;
-        if n >= 2 {
-            let mut tries = 0u64;
-            while drawn < self.config.u_samples && tries < self.config.u_samples * 20 {
-                tries += 1;
-                let i = rng.below(n) as usize;
-                let j = rng.below(n) as usize;
-                if i == j
-                    || (self.config.mode == LinkMode::LinkOnly
-                        && self.records[i].list == self.records[j].list)
-                {
-                    continue;
+        // Drawn in fixed chunks, each with its own generator seeded from the
+        // configured seed and the chunk's number, so that the sample is the
+        // same whatever the number of threads.
+        const CHUNK: u64 = 65_536;
+        let wanted = self.config.u_samples;
+        let chunks = wanted.div_ceil(CHUNK);
+        let per_chunk: Vec<(Vec<Vec<u64>>, u64)> = (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut local: Vec<Vec<u64>> = self
+                    .comparisons
+                    .iter()
+                    .map(|k| vec![0; k.level_count()])
+                    .collect();
+                let want = CHUNK.min(wanted - c * CHUNK);
+                let mut rng =
+                    SplitMix64::new(self.config.seed ^ (c + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                let (mut drawn, mut tries) = (0u64, 0u64);
+                while n >= 2 && drawn < want && tries < want * 20 {
+                    tries += 1;
+                    let i = rng.below(n) as usize;
+                    let j = rng.below(n) as usize;
+                    if i == j
+                        || (self.config.mode == LinkMode::LinkOnly
+                            && self.records[i].list == self.records[j].list)
+                    {
+                        continue;
+                    }
+                    drawn += 1;
+                    let p = pattern(&self.comparisons, &self.records[i], &self.records[j]);
+                    for (k, c) in local.iter_mut().enumerate() {
+                        c[model::level_at(p, k)] += 1;
+                    }
                 }
-                drawn += 1;
-                let p = pattern(&self.comparisons, &self.records[i], &self.records[j]);
-                for (k, c) in counts.iter_mut().enumerate() {
-                    c[model::level_at(p, k)] += 1.0;
+                (local, drawn)
+            })
+            .collect();
+        let mut drawn = 0;
+        for (local, d) in per_chunk {
+            drawn += d;
+            for (c, l) in counts.iter_mut().zip(local) {
+                for (x, y) in c.iter_mut().zip(l) {
+                    *x += y as f64;
                 }
             }
         }
@@ -293,6 +325,20 @@ impl Linker {
             }
         }
         (counts, drawn)
+    }
+
+    /// Pairs the mode allows among all the records.
+    fn all_pairs(&self) -> f64 {
+        let n = self.records.len() as f64;
+        let all = n * (n - 1.0) / 2.0;
+        if self.config.mode != LinkMode::LinkOnly {
+            return all;
+        }
+        let mut per_list: FastMap<u16, f64> = FastMap::default();
+        for r in &self.records {
+            *per_list.entry(r.list).or_insert(0.0) += 1.0;
+        }
+        all - per_list.values().map(|c| c * (c - 1.0) / 2.0).sum::<f64>()
     }
 
     /// Run the whole linkage.
@@ -345,19 +391,37 @@ impl Linker {
         let candidate_pairs = patterns.iter().map(|p| p.1).sum();
 
         let (u_random, drawn) = self.sample_u();
-        // EM over the candidate pairs, m, u and the share of matches all
-        // estimated, u starting from the random sample. (Holding u at the
-        // random-sample value, as Splink does, needs per-rule training
-        // sessions: candidate non-matches agree on the blocked fields far
-        // more often than random pairs.)
-        let mut model = Model::fit(
+        let fields = self.field_names();
+        // m from training sessions with u held at the random sample, then
+        // the prior (see `train`). When the fields do not allow two
+        // sessions, EM over the candidate pairs with m, u and the share of
+        // matches all free.
+        let trained = train::train_m(
+            records,
             comparisons,
-            &self.field_names(),
-            u_random,
-            &patterns,
+            &fields,
+            &u_random,
+            mode,
             self.config.em,
-            &[],
         );
+        let mut model = match trained {
+            Some(m) => {
+                let (prior, lambda) = train::prior(&m, &u_random, &patterns, self.all_pairs());
+                let mut model =
+                    Model::from_parts(comparisons, &fields, m, u_random.clone(), u_random, lambda);
+                model.prior = prior;
+                model.converged = true;
+                model
+            }
+            None => Model::fit(
+                comparisons,
+                &fields,
+                u_random,
+                &patterns,
+                self.config.em,
+                &[],
+            ),
+        };
         model.seed = self.config.seed;
         model.u_samples = drawn;
         model.tf_total = self.records.len() as u64;
@@ -410,10 +474,63 @@ impl Linker {
         }
     }
 
+    /// Every pair of records within a cluster (pairs across lists only in
+    /// link-only mode), scored: the pairs the clustering says are the same
+    /// person. This differs from [`LinkResult::pairs`] both ways: a pair
+    /// above the threshold that the guard kept apart is left out, and two
+    /// records joined through a third are in even when their own score is
+    /// below the threshold (a record missing its birth date, linked to its
+    /// twin through a complete one). Ordered by cluster, then by record.
+    pub fn cluster_pairs(&self, result: &LinkResult) -> Vec<ScoredPair> {
+        let kinds = result.model.kinds();
+        let mut out = Vec::new();
+        for c in &result.clusters {
+            for (x, &i) in c.iter().enumerate() {
+                for &j in &c[x + 1..] {
+                    let (a, b) = (&self.records[i as usize], &self.records[j as usize]);
+                    if self.config.mode == LinkMode::LinkOnly && a.list == b.list {
+                        continue;
+                    }
+                    let w = result.model.weight_of(pattern(&kinds, a, b), a, b);
+                    out.push(ScoredPair {
+                        left: i,
+                        right: j,
+                        weight: w,
+                        probability: probability(w),
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// Explain the score of records `i` and `j` under a fitted model.
     pub fn explain(&self, model: &Model, i: usize, j: usize) -> Option<Explanation> {
         Some(model.explain(self.records.get(i)?, self.records.get(j)?))
     }
+}
+
+/// [`prepare`] many inputs on all cores. Records and warnings come back in
+/// input order, so the result does not depend on the thread count.
+pub fn prepare_all(
+    inputs: &[RecordInput],
+    age_as_of_year: i16,
+    warnings: &mut Vec<FieldWarning>,
+) -> Vec<Record> {
+    let done: Vec<(Record, Vec<FieldWarning>)> = inputs
+        .par_iter()
+        .with_min_len(1024)
+        .map(|i| {
+            let mut w = Vec::new();
+            (prepare(i, age_as_of_year, &mut w), w)
+        })
+        .collect();
+    done.into_iter()
+        .map(|(r, w)| {
+            warnings.extend(w);
+            r
+        })
+        .collect()
 }
 
 /// Prepare inputs and run a linkage in one call; warnings about unreadable
@@ -424,10 +541,7 @@ pub fn link(
     config: LinkConfig,
 ) -> Result<(Linker, LinkResult, Vec<FieldWarning>), LinkError> {
     let mut warnings = Vec::new();
-    let records = inputs
-        .iter()
-        .map(|i| prepare(i, age_as_of_year, &mut warnings))
-        .collect();
+    let records = prepare_all(inputs, age_as_of_year, &mut warnings);
     let linker = Linker::new(records, config)?;
     let result = linker.run();
     Ok((linker, result, warnings))

@@ -19,8 +19,9 @@ pub struct EmOptions {
     pub max_iterations: u32,
     /// Stop when no probability moves by more than this.
     pub tolerance: f64,
-    /// Keep u at the random-sample estimate (Splink's default) instead of
-    /// re-estimating it on the candidate pairs.
+    /// Only when the fields allow no training sessions (EM then runs over
+    /// all candidate pairs): keep u at the random-sample estimate instead
+    /// of re-estimating it. Training sessions always keep u fixed.
     pub fix_u: bool,
 }
 
@@ -60,6 +61,10 @@ pub struct Model {
     pub comparisons: Vec<ComparisonModel>,
     /// Share of candidate pairs that are matches.
     pub lambda: f64,
+    /// The chance that two records drawn at random are a match: the prior
+    /// of every pair's score. (When m and u are both estimated on the
+    /// candidate pairs, the prior is `lambda` instead.)
+    pub prior: f64,
     pub iterations: u32,
     pub converged: bool,
     /// The generator and seed of the u sample.
@@ -199,6 +204,21 @@ impl Model {
                 break;
             }
         }
+        let mut model = Model::from_parts(comparisons, fields, m, u, u_random, lambda);
+        model.iterations = iterations;
+        model.converged = converged;
+        model
+    }
+
+    /// A model from its parameters; the prior is `lambda` until set.
+    pub(crate) fn from_parts(
+        comparisons: &[ComparisonKind],
+        fields: &[String],
+        m: Vec<Vec<f64>>,
+        u: Vec<Vec<f64>>,
+        u_random: Vec<Vec<f64>>,
+        lambda: f64,
+    ) -> Model {
         let comparisons = comparisons
             .iter()
             .zip(fields)
@@ -225,8 +245,9 @@ impl Model {
         Model {
             comparisons,
             lambda,
-            iterations,
-            converged,
+            prior: lambda,
+            iterations: 0,
+            converged: false,
             rng: crate::rng::SplitMix64::NAME,
             seed: 0,
             u_samples: 0,
@@ -237,7 +258,7 @@ impl Model {
 
     /// log2 of the prior odds.
     pub fn prior_weight(&self) -> f64 {
-        (self.lambda / (1.0 - self.lambda)).log2()
+        (self.prior / (1.0 - self.prior)).log2()
     }
 
     fn tf_adjustment(&self, c: &ComparisonModel, level: usize, a: &Record, b: &Record) -> f64 {

@@ -365,7 +365,16 @@ pub fn prepare(
         surname_spelling,
         birth,
         birth_year_approx,
-        sex: non_empty(&input.sex).map(parse_sex).unwrap_or_default(),
+        // A list without a sex column (or a blank cell) still shows it in
+        // the name: -ұлы/-қызы, -ович/-овна, -ов/-ова, a known given name.
+        sex: match non_empty(&input.sex).map(parse_sex).unwrap_or_default() {
+            Sex::Unknown => match name.gender {
+                Gender::Male => Sex::Male,
+                Gender::Female => Sex::Female,
+                Gender::Unknown => Sex::Unknown,
+            },
+            s => s,
+        },
         place,
         address: non_empty(&input.address).and_then(|t| boxed(fold_text(t))),
         postcode,
@@ -427,8 +436,15 @@ impl PartialDate {
         let (Some(a), Some(b)) = (self.digits(), other.digits()) else {
             return false;
         };
-        if crate::compare::osa_within(&a, &b, 1) {
-            return true;
+        // Both are eight digits, so one edit is one digit changed or two
+        // adjacent digits swapped (an insertion needs a deletion too).
+        let mut diff = (0..8).filter(|&i| a[i] != b[i]);
+        match (diff.next(), diff.next(), diff.next()) {
+            (None, _, _) | (Some(_), None, _) => return true,
+            (Some(i), Some(j), None) if j == i + 1 && a[i] == b[j] && a[j] == b[i] => {
+                return true;
+            }
+            _ => {}
         }
         self.year == other.year && self.month == other.day && self.day == other.month
     }
@@ -437,6 +453,28 @@ impl PartialDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sex_from_the_name_when_not_given() {
+        let sex = |name: &str, sex: Option<&str>| {
+            prepare(
+                &RecordInput {
+                    id: "r".into(),
+                    full_name: Some(name.into()),
+                    sex: sex.map(str::to_string),
+                    ..RecordInput::default()
+                },
+                2022,
+                &mut Vec::new(),
+            )
+            .sex
+        };
+        assert_eq!(sex("Байтхан Жомарт Қайратұлы", None), Sex::Male);
+        assert_eq!(sex("Ainur Baitkhanova", None), Sex::Female);
+        assert_eq!(sex("Алексеева Ольга Александровна", Some("")), Sex::Female);
+        // A stated sex wins over the name.
+        assert_eq!(sex("Ainur Baitkhanova", Some("м")), Sex::Male);
+    }
 
     #[test]
     fn dates_in_the_usual_forms() {

@@ -138,6 +138,11 @@ fn febrl3_deduplicates() {
     };
     let found: HashSet<_> = result.pairs.iter().map(|p| key(p.left, p.right)).collect();
     let (p, r, f) = f1(&found, &truth(&t));
+    let clustered: HashSet<_> = linker
+        .cluster_pairs(&result)
+        .iter()
+        .map(|p| key(p.left, p.right))
+        .collect();
     let mut in_clusters = HashSet::new();
     for c in &result.clusters {
         for (i, &x) in c.iter().enumerate() {
@@ -153,4 +158,6 @@ fn febrl3_deduplicates() {
     );
     assert!(f >= 0.97, "pairwise F1 {f:.4}");
     assert!(cf >= 0.97, "cluster F1 {cf:.4}");
+    // In dedupe mode the cluster pairs are exactly the pairs the clusters imply.
+    assert_eq!(clustered, in_clusters);
 }
