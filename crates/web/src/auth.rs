@@ -8,25 +8,65 @@
 //! SHA-256 hashes, so a copy of `web.sqlite` lets no one in. The CSRF token
 //! of a session is derived from its secret (so it needs no storage and dies
 //! with the session).
+//!
+//! The second factor is TOTP ([`crate::totp`]), mandatory for administrators
+//! and for accounts flagged as handlers: after the right password such an
+//! account gets a session that can only enrol (or, once enrolled, only
+//! give its code), and the full session is a new one. TOTP secrets must be
+//! kept in clear to compute codes, so unlike passwords they are only as safe
+//! as the server that holds `web.sqlite`; sealing them under a server key is
+//! future work. The last step each account used is remembered, so a code
+//! works once.
+//!
+//! Sessions end after [`IDLE_SECONDS`] without a request and after
+//! [`SESSION_SECONDS`] whatever happens; an expired session is deleted when
+//! it is next presented. Each remembers when its holder last gave the
+//! password (and code): routes the policy marks as needing recent
+//! authentication ask again after [`RECENT_AUTH_SECONDS`]. There is no
+//! in-memory session cache: every request reads this file, so a lock
+//! ([`Accounts::lock`], from the workspace or `qantar lock`) takes effect
+//! on the next request of a running server.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
+
+use crate::totp;
 
 /// The file beside the archive that holds accounts, sessions and tokens.
 pub const ACCOUNTS_FILE: &str = "web.sqlite";
 
-/// How long a session lasts without being renewed by a new login.
-pub const SESSION_SECONDS: i64 = 8 * 3600;
+/// The absolute lifetime of a session: after this long its holder logs in
+/// again, however active. A working day with margin.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+
+/// A session unused for this long has expired: a workstation left open
+/// is not a way in for long.
+pub const IDLE_SECONDS: i64 = 30 * 60;
+
+/// How long ago the password (and code) may have been given for routes that
+/// need recent authentication (exports, unsealing).
+pub const RECENT_AUTH_SECONDS: i64 = 5 * 60;
+
+/// How long a session waiting for its TOTP code (the password was right)
+/// may wait.
+pub const CODE_STEP_SECONDS: i64 = 5 * 60;
+
+/// A session's last use is written at most this often, so reading a page
+/// is not a write every time; the idle timeout is exact to within this.
+pub const TOUCH_SECONDS: i64 = 30;
 
 /// How long a first-administrator link stays valid.
 pub const SETUP_SECONDS: i64 = 24 * 3600;
+
+/// Where the time comes from: Unix seconds. Tests inject their own.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 /// A documenter's role. Each role can do everything the one before it can.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,9 +132,18 @@ pub enum AuthError {
 
 /// The accounts database of one archive. Opens a connection per use:
 /// SQLite opens in microseconds, and a connection per request needs no pool.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Accounts {
     path: PathBuf,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accounts")
+            .field("path", &self.path)
+            .finish()
+    }
 }
 
 /// A logged-in session as the server sees it.
@@ -104,12 +153,69 @@ pub struct Session {
     pub role: Role,
 }
 
+/// How far a session has got through logging in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Password (and code, when enrolled) given: the role's rights apply.
+    Full,
+    /// The password was right; the TOTP code is awaited.
+    Code,
+    /// The password was right, and the account must enrol a second factor
+    /// before it may do anything else.
+    Enrol,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::Full => "full",
+            Stage::Code => "code",
+            Stage::Enrol => "enrol",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Stage> {
+        [Stage::Full, Stage::Code, Stage::Enrol]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// A live session with what the workspace needs to decide on a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub session: Session,
+    pub stage: Stage,
+    /// When the password (and code) were last given, Unix seconds.
+    pub fresh: i64,
+    /// Whether the account has a second factor.
+    pub totp: bool,
+}
+
 /// An account as listed on the admin page.
 #[derive(Clone, Debug)]
 pub struct AccountInfo {
     pub name: String,
     pub role: Role,
     pub created: i64,
+    /// Handlers hold sealed material and need a second factor.
+    pub handler: bool,
+    /// Whether a TOTP second factor is enrolled.
+    pub totp: bool,
+}
+
+/// What a lock ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Locked {
+    pub sessions: usize,
+    pub tokens: usize,
+    /// The lock generation after this lock.
+    pub generation: i64,
+}
+
+/// Whether an account must have a second factor.
+pub fn needs_totp(role: Role, handler: bool) -> bool {
+    role == Role::Admin || handler
 }
 
 pub fn now() -> i64 {
@@ -207,14 +313,54 @@ CREATE TABLE IF NOT EXISTS setup_links (
 );
 ";
 
+/// Version 1: second factors, the handler flag, sessions that know their
+/// stage, age, last use and last authentication, and the lock generation.
+/// Sessions are dropped rather than converted: everyone logs in again once.
+const MIGRATION_1: &str = "
+ALTER TABLE accounts ADD COLUMN handler INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN totp_secret BLOB;
+ALTER TABLE accounts ADD COLUMN totp_step INTEGER;
+DROP TABLE sessions;
+CREATE TABLE sessions (
+    hash BLOB PRIMARY KEY,
+    account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    seen INTEGER NOT NULL,
+    fresh INTEGER NOT NULL,
+    pending_totp BLOB
+);
+CREATE TABLE lock_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL,
+    locked_at INTEGER
+);
+INSERT INTO lock_state (id, generation) VALUES (1, 0);
+PRAGMA user_version = 1;
+";
+
+type Row2 = (String, String);
+
 impl Accounts {
     /// The accounts database of the archive in `dir`, created if missing.
     pub fn open(dir: &Path) -> Result<Accounts, AuthError> {
         let a = Accounts {
             path: dir.join(ACCOUNTS_FILE),
+            clock: Arc::new(now),
         };
         a.conn()?;
         Ok(a)
+    }
+
+    /// The same database read with another clock (tests move time on
+    /// without sleeping).
+    pub fn with_clock(mut self, clock: Clock) -> Accounts {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> i64 {
+        (self.clock)()
     }
 
     fn err(&self) -> impl FnOnce(rusqlite::Error) -> AuthError + '_ {
@@ -225,11 +371,28 @@ impl Accounts {
     }
 
     fn conn(&self) -> Result<Connection, AuthError> {
-        let c = Connection::open(&self.path).map_err(self.err())?;
+        let mut c = Connection::open(&self.path).map_err(self.err())?;
         c.busy_timeout(Duration::from_secs(5)).map_err(self.err())?;
         c.execute_batch("PRAGMA foreign_keys = ON;")
             .map_err(self.err())?;
         c.execute_batch(SCHEMA).map_err(self.err())?;
+        let version: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(self.err())?;
+        if version < 1 {
+            // Another process may be migrating too: the write lock decides,
+            // and the version is read again under it.
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(self.err())?;
+            let version: i64 = tx
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .map_err(self.err())?;
+            if version < 1 {
+                tx.execute_batch(MIGRATION_1).map_err(self.err())?;
+            }
+            tx.commit().map_err(self.err())?;
+        }
         Ok(c)
     }
 
@@ -260,7 +423,7 @@ impl Accounts {
         }
         c.execute(
             "INSERT INTO accounts (name, role, phc, created) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role.as_str(), phc, now()],
+            params![name, role.as_str(), phc, self.now()],
         )
         .map_err(self.err())?;
         Ok(())
@@ -269,7 +432,10 @@ impl Accounts {
     pub fn list(&self) -> Result<Vec<AccountInfo>, AuthError> {
         let c = self.conn()?;
         let mut st = c
-            .prepare("SELECT name, role, created FROM accounts ORDER BY name")
+            .prepare(
+                "SELECT name, role, created, handler, totp_secret IS NOT NULL
+                 FROM accounts ORDER BY name",
+            )
             .map_err(self.err())?;
         let rows = st
             .query_map([], |r| {
@@ -277,17 +443,21 @@ impl Accounts {
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, i64>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, bool>(4)?,
                 ))
             })
             .map_err(self.err())?;
         let mut out = Vec::new();
         for row in rows {
-            let (name, role, created) = row.map_err(self.err())?;
+            let (name, role, created, handler, totp) = row.map_err(self.err())?;
             if let Some(role) = Role::parse(&role) {
                 out.push(AccountInfo {
                     name,
                     role,
                     created,
+                    handler,
+                    totp,
                 });
             }
         }
@@ -306,10 +476,44 @@ impl Accounts {
         Ok(())
     }
 
+    /// Flag an account as a handler (or not). A handler without a second
+    /// factor is sent to enrol at its next request.
+    pub fn set_handler(&self, name: &str, handler: bool) -> Result<(), AuthError> {
+        let n = self
+            .conn()?
+            .execute(
+                "UPDATE accounts SET handler = ?2 WHERE name = ?1",
+                params![name, handler],
+            )
+            .map_err(self.err())?;
+        if n == 0 {
+            return Err(AuthError::NoAccount(name.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Forget an account's second factor (a lost phone) and end its
+    /// sessions; if it needs one, it enrols again at its next login.
+    pub fn reset_totp(&self, name: &str) -> Result<(), AuthError> {
+        let c = self.conn()?;
+        let n = c
+            .execute(
+                "UPDATE accounts SET totp_secret = NULL, totp_step = NULL WHERE name = ?1",
+                [name],
+            )
+            .map_err(self.err())?;
+        if n == 0 {
+            return Err(AuthError::NoAccount(name.to_string()));
+        }
+        c.execute("DELETE FROM sessions WHERE account = ?1", [name])
+            .map_err(self.err())?;
+        Ok(())
+    }
+
     /// The account's role if the password is right. Always costs one
     /// Argon2 verification, whether or not the account exists.
     pub fn check_login(&self, name: &str, password: &str) -> Result<Option<Role>, AuthError> {
-        let row: Option<(String, String)> = self
+        let row: Option<Row2> = self
             .conn()?
             .query_row(
                 "SELECT role, phc FROM accounts WHERE name = ?1",
@@ -328,37 +532,135 @@ impl Accounts {
         }
     }
 
-    /// Start a session; returns the secret for the cookie.
+    /// Where a right password leads this account: its code, enrolment, or
+    /// straight in.
+    pub fn stage_after_password(&self, name: &str) -> Result<Stage, AuthError> {
+        let row: Option<(String, bool, bool)> = self
+            .conn()?
+            .query_row(
+                "SELECT role, handler, totp_secret IS NOT NULL FROM accounts WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(self.err())?;
+        let Some((role, handler, enrolled)) = row else {
+            return Err(AuthError::NoAccount(name.to_string()));
+        };
+        Ok(if enrolled {
+            Stage::Code
+        } else if Role::parse(&role).is_some_and(|r| needs_totp(r, handler)) {
+            Stage::Enrol
+        } else {
+            Stage::Full
+        })
+    }
+
+    /// Start a fully authenticated session; returns the secret for the
+    /// cookie.
     pub fn start_session(&self, name: &str) -> Result<String, AuthError> {
+        self.start(name, Stage::Full)
+    }
+
+    /// Start a session at `stage`; returns the secret for the cookie.
+    pub fn start(&self, name: &str, stage: Stage) -> Result<String, AuthError> {
         let s = secret()?;
         let c = self.conn()?;
-        c.execute("DELETE FROM sessions WHERE expires < ?1", [now()])
-            .map_err(self.err())?;
+        self.sweep(&c)?;
+        let now = self.now();
         c.execute(
-            "INSERT INTO sessions (hash, account, expires) VALUES (?1, ?2, ?3)",
-            params![digest(&s), name, now() + SESSION_SECONDS],
+            "INSERT INTO sessions (hash, account, stage, created, seen, fresh)
+             VALUES (?1, ?2, ?3, ?4, ?4, ?4)",
+            params![digest(&s), name, stage.as_str(), now],
         )
         .map_err(self.err())?;
         Ok(s)
     }
 
-    pub fn session(&self, secret: &str) -> Result<Option<Session>, AuthError> {
-        let row: Option<(String, String)> = self
-            .conn()?
+    /// Delete every expired session.
+    fn sweep(&self, c: &Connection) -> Result<(), AuthError> {
+        let now = self.now();
+        c.execute(
+            "DELETE FROM sessions WHERE seen < ?1 OR created < ?2
+               OR (stage = 'code' AND created < ?3)",
+            params![
+                now - IDLE_SECONDS,
+                now - SESSION_SECONDS,
+                now - CODE_STEP_SECONDS
+            ],
+        )
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// The live session with this secret, at whatever stage. An expired
+    /// one is deleted and answered as none; a live one counts as used now.
+    pub fn lookup(&self, secret: &str) -> Result<Option<Found>, AuthError> {
+        let c = self.conn()?;
+        let hash = digest(secret);
+        let row: Option<(String, String, String, [i64; 3], bool, bool)> = c
             .query_row(
-                "SELECT a.name, a.role FROM sessions s JOIN accounts a ON a.name = s.account
-                 WHERE s.hash = ?1 AND s.expires >= ?2",
-                params![digest(secret), now()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "SELECT a.name, a.role, s.stage, s.created, s.seen, s.fresh,
+                        a.totp_secret IS NOT NULL, a.handler
+                 FROM sessions s JOIN accounts a ON a.name = s.account
+                 WHERE s.hash = ?1",
+                [&hash],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        [r.get(3)?, r.get(4)?, r.get(5)?],
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                },
             )
             .optional()
             .map_err(self.err())?;
-        Ok(row.and_then(|(account, role)| {
-            Some(Session {
-                account,
-                role: Role::parse(&role)?,
-            })
+        let Some((account, role, stage, [created, seen, fresh], totp, handler)) = row else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let (Some(role), Some(mut stage)) = (Role::parse(&role), Stage::parse(&stage)) else {
+            return Ok(None);
+        };
+        // An account flagged as a handler (or made an administrator) while
+        // logged in enrols before its next step.
+        if stage == Stage::Full && !totp && needs_totp(role, handler) {
+            stage = Stage::Enrol;
+        }
+        let limit = if stage == Stage::Code {
+            CODE_STEP_SECONDS
+        } else {
+            SESSION_SECONDS
+        };
+        if now - seen > IDLE_SECONDS || now - created > limit {
+            c.execute("DELETE FROM sessions WHERE hash = ?1", [&hash])
+                .map_err(self.err())?;
+            return Ok(None);
+        }
+        if now - seen >= TOUCH_SECONDS {
+            c.execute(
+                "UPDATE sessions SET seen = ?2 WHERE hash = ?1",
+                params![&hash, now],
+            )
+            .map_err(self.err())?;
+        }
+        Ok(Some(Found {
+            session: Session { account, role },
+            stage,
+            fresh,
+            totp,
         }))
+    }
+
+    /// The fully authenticated session with this secret, if live.
+    pub fn session(&self, secret: &str) -> Result<Option<Session>, AuthError> {
+        Ok(self
+            .lookup(secret)?
+            .filter(|f| f.stage == Stage::Full)
+            .map(|f| f.session))
     }
 
     pub fn end_session(&self, secret: &str) -> Result<(), AuthError> {
@@ -366,6 +668,181 @@ impl Accounts {
             .execute("DELETE FROM sessions WHERE hash = ?1", [digest(secret)])
             .map_err(self.err())?;
         Ok(())
+    }
+
+    /// Check `code` against the account's enrolled secret and burn its
+    /// step, so it cannot be used again. False for a wrong, stale or
+    /// replayed code, and for an account without a second factor.
+    pub fn check_code(&self, name: &str, code: &str) -> Result<bool, AuthError> {
+        let mut c = self.conn()?;
+        let tx = c
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.err())?;
+        let row: Option<(Option<Vec<u8>>, Option<i64>)> = tx
+            .query_row(
+                "SELECT totp_secret, totp_step FROM accounts WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.err())?;
+        let Some((Some(key), last)) = row else {
+            return Ok(false);
+        };
+        let Some(step) = totp::verify(&key, code, self.now(), last) else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE accounts SET totp_step = ?2 WHERE name = ?1",
+            params![name, step],
+        )
+        .map_err(self.err())?;
+        tx.commit().map_err(self.err())?;
+        Ok(true)
+    }
+
+    /// Replace a session by a new fully authenticated one (a new id, so a
+    /// secret seen before the second factor is worth nothing after it).
+    fn promote(&self, secret: &str, name: &str) -> Result<String, AuthError> {
+        self.end_session(secret)?;
+        self.start(name, Stage::Full)
+    }
+
+    /// The second step of logging in: the code for the session at
+    /// [`Stage::Code`]. The new session's secret when right.
+    pub fn second_factor(&self, secret: &str, code: &str) -> Result<Option<String>, AuthError> {
+        let Some(found) = self.lookup(secret)? else {
+            return Ok(None);
+        };
+        if found.stage != Stage::Code || !self.check_code(&found.session.account, code)? {
+            return Ok(None);
+        }
+        self.promote(secret, &found.session.account).map(Some)
+    }
+
+    /// The secret offered to this session for enrolment, made on first
+    /// asking and kept until enrolment ends, so reloading the page shows
+    /// the same one.
+    pub fn pending_totp(&self, secret: &str) -> Result<Option<Vec<u8>>, AuthError> {
+        let c = self.conn()?;
+        let hash = digest(secret);
+        let row: Option<Option<Vec<u8>>> = c
+            .query_row(
+                "SELECT pending_totp FROM sessions WHERE hash = ?1",
+                [&hash],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        match row {
+            None => Ok(None),
+            Some(Some(k)) => Ok(Some(k)),
+            Some(None) => {
+                let k = totp::new_secret()
+                    .map_err(|e| AuthError::Random(e.to_string()))?
+                    .to_vec();
+                c.execute(
+                    "UPDATE sessions SET pending_totp = ?2 WHERE hash = ?1",
+                    params![&hash, &k],
+                )
+                .map_err(self.err())?;
+                Ok(Some(k))
+            }
+        }
+    }
+
+    /// Enrol the secret offered to this session if `code` proves the app
+    /// has it. Returns the new fully authenticated session's secret.
+    pub fn enrol(&self, secret: &str, code: &str) -> Result<Option<String>, AuthError> {
+        let Some(found) = self.lookup(secret)? else {
+            return Ok(None);
+        };
+        // Replacing a second factor goes through an administrator's reset,
+        // so a stolen session cannot swap in its own.
+        if found.stage == Stage::Code || found.totp {
+            return Ok(None);
+        }
+        let Some(key) = self.pending_totp(secret)? else {
+            return Ok(None);
+        };
+        let Some(step) = totp::verify(&key, code, self.now(), None) else {
+            return Ok(None);
+        };
+        let c = self.conn()?;
+        c.execute(
+            "UPDATE accounts SET totp_secret = ?2, totp_step = ?3 WHERE name = ?1",
+            params![found.session.account, key, step],
+        )
+        .map_err(self.err())?;
+        self.promote(secret, &found.session.account).map(Some)
+    }
+
+    /// Authenticate again within a session (password, and code when
+    /// enrolled): routes that need recent authentication accept it for
+    /// [`RECENT_AUTH_SECONDS`].
+    pub fn reauthenticate(
+        &self,
+        secret: &str,
+        password: &str,
+        code: &str,
+    ) -> Result<bool, AuthError> {
+        let Some(found) = self.lookup(secret)? else {
+            return Ok(false);
+        };
+        let name = &found.session.account;
+        if found.stage != Stage::Full || self.check_login(name, password)?.is_none() {
+            return Ok(false);
+        }
+        if found.totp && !self.check_code(name, code)? {
+            return Ok(false);
+        }
+        self.conn()?
+            .execute(
+                "UPDATE sessions SET fresh = ?2 WHERE hash = ?1",
+                params![digest(secret), self.now()],
+            )
+            .map_err(self.err())?;
+        Ok(true)
+    }
+
+    /// Whether `fresh` (a session's last authentication) is recent enough
+    /// for routes that need it.
+    pub fn is_recent(&self, fresh: i64) -> bool {
+        self.now() - fresh <= RECENT_AUTH_SECONDS
+    }
+
+    /// End every session and revoke every API token at once, and move the
+    /// lock generation on so a running server drops what it holds in
+    /// memory. Tokens are revoked, not suspended: whoever holds a copy of
+    /// one holds nothing, and an administrator issues new ones afterwards.
+    pub fn lock(&self) -> Result<Locked, AuthError> {
+        let mut c = self.conn()?;
+        let tx = c
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.err())?;
+        let sessions = tx.execute("DELETE FROM sessions", []).map_err(self.err())?;
+        let tokens = tx.execute("DELETE FROM tokens", []).map_err(self.err())?;
+        tx.execute(
+            "UPDATE lock_state SET generation = generation + 1, locked_at = ?1",
+            [self.now()],
+        )
+        .map_err(self.err())?;
+        let generation: i64 = tx
+            .query_row("SELECT generation FROM lock_state", [], |r| r.get(0))
+            .map_err(self.err())?;
+        tx.commit().map_err(self.err())?;
+        Ok(Locked {
+            sessions,
+            tokens,
+            generation,
+        })
+    }
+
+    /// How many locks this archive has seen.
+    pub fn generation(&self) -> Result<i64, AuthError> {
+        self.conn()?
+            .query_row("SELECT generation FROM lock_state", [], |r| r.get(0))
+            .map_err(self.err())
     }
 
     /// A new API token for `account`; the token is returned once and
@@ -385,7 +862,7 @@ impl Accounts {
         let token = format!("qtk_{}", secret()?);
         c.execute(
             "INSERT INTO tokens (hash, account, label, created) VALUES (?1, ?2, ?3, ?4)",
-            params![digest(&token), account, label, now()],
+            params![digest(&token), account, label, self.now()],
         )
         .map_err(self.err())?;
         Ok(token)
@@ -393,7 +870,7 @@ impl Accounts {
 
     /// Who a bearer token belongs to.
     pub fn token(&self, token: &str) -> Result<Option<Session>, AuthError> {
-        let row: Option<(String, String)> = self
+        let row: Option<Row2> = self
             .conn()?
             .query_row(
                 "SELECT a.name, a.role FROM tokens t JOIN accounts a ON a.name = t.account WHERE t.hash = ?1",
@@ -416,7 +893,7 @@ impl Accounts {
         self.conn()?
             .execute(
                 "INSERT INTO setup_links (hash, expires) VALUES (?1, ?2)",
-                params![digest(&s), now() + SETUP_SECONDS],
+                params![digest(&s), self.now() + SETUP_SECONDS],
             )
             .map_err(self.err())?;
         Ok(s)
@@ -431,7 +908,7 @@ impl Accounts {
             .conn()?
             .query_row(
                 "SELECT 1 FROM setup_links WHERE hash = ?1 AND expires >= ?2",
-                params![digest(secret), now()],
+                params![digest(secret), self.now()],
                 |_| Ok(()),
             )
             .optional()
@@ -470,6 +947,16 @@ pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> anyho
 pub fn create_token(archive: &Path, account: &str, label: &str) -> anyhow::Result<String> {
     qantar_store::Archive::open(archive)?;
     Ok(Accounts::open(archive)?.create_token(account, label)?)
+}
+
+/// Lock the archive at `archive` (for `qantar lock`): end every web
+/// session and revoke every API token. A running `qantar serve` reads
+/// sessions and tokens from `web.sqlite` on every request, so it is locked
+/// out at once, and drops what it holds in memory within
+/// [`crate::LOCK_POLL`].
+pub fn lock(archive: &Path) -> anyhow::Result<Locked> {
+    qantar_store::Archive::open(archive)?;
+    Ok(Accounts::open(archive)?.lock()?)
 }
 
 /// Failed logins allowed per account and per address in [`WINDOW`].

@@ -72,6 +72,13 @@ pub(crate) struct Uploads {
 }
 
 impl Uploads {
+    /// Forget every upload (the archive was locked).
+    pub(crate) fn clear(&self) {
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.clear();
+        }
+    }
+
     fn put(&self, account: &str, name: &str, bytes: Vec<u8>) -> Result<String, WebError> {
         let id = auth::secret()?;
         let mut kept = self

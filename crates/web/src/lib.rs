@@ -31,7 +31,12 @@
 //! handler and every API write consults; a record a role may not read is
 //! answered exactly like a missing one. Forms carry a synchronizer token
 //! and state-changing requests must come from this origin; logins are
-//! rate-limited per account and per address.
+//! rate-limited per account and per address. Administrators and handlers
+//! must log in with a TOTP code as well ([`totp`], pages in [`security`]);
+//! sessions expire when idle and after a working day; exports ask for the
+//! password again after a few minutes; and the lock (a button for
+//! administrators, or `qantar lock`) ends every session and revokes every
+//! API token at once.
 //!
 //! The register's pages sit in the workspace too: [`review`] (pairs that
 //! record linkage was unsure about, decided as `link_decision` records, and
@@ -60,11 +65,13 @@ pub mod policy;
 pub mod public;
 pub mod register_view;
 pub mod review;
+pub mod security;
 pub mod svg;
+pub mod totp;
 pub mod work;
 pub mod write;
 
-pub use auth::{Role, add_user, create_token};
+pub use auth::{Role, add_user, create_token, lock};
 
 use std::net::SocketAddr;
 use std::path::{Path as FsPath, PathBuf};
@@ -137,6 +144,9 @@ struct Inner {
     estimates: Arc<estimates::Cache>,
     /// Uploaded lists between their preview and their import (memory only).
     uploads: import::Uploads,
+    /// The lock generation this process last saw in `web.sqlite`; when it
+    /// moves on, what is held in memory for sessions is dropped.
+    generation: std::sync::atomic::AtomicI64,
 }
 
 /// Stores kept open between requests; more are opened under load and
@@ -151,9 +161,12 @@ impl AppState {
     /// Check that `dir` is an archive and prepare to read it.
     pub fn open(dir: &FsPath) -> Result<AppState, WebError> {
         let archive = Archive::open(dir)?;
+        let accounts = auth::Accounts::open(&archive.dir)?;
+        let generation = accounts.generation()?;
         Ok(AppState {
             inner: Arc::new(Inner {
-                accounts: auth::Accounts::open(&archive.dir)?,
+                accounts,
+                generation: std::sync::atomic::AtomicI64::new(generation),
                 dir: archive.dir.clone(),
                 stores: Mutex::new(vec![archive.store]),
                 snapshot: Mutex::new(None),
@@ -182,6 +195,47 @@ impl AppState {
         AppState {
             inner: Arc::new(inner),
         }
+    }
+
+    /// The same state reading time from `clock` (Unix seconds) for
+    /// sessions and codes, so tests can move time on without sleeping.
+    /// Call before the state is shared.
+    pub fn with_clock(self, clock: auth::Clock) -> AppState {
+        let mut inner = match Arc::try_unwrap(self.inner) {
+            Ok(i) => i,
+            Err(shared) => return AppState { inner: shared },
+        };
+        inner.accounts = inner.accounts.with_clock(clock);
+        AppState {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// End every session, revoke every API token and drop what this
+    /// process holds in memory for sessions (see [`auth::Accounts::lock`]).
+    pub async fn lock(&self) -> Result<auth::Locked, WebError> {
+        let accounts = self.accounts().clone();
+        let locked = Self::blocking(move || Ok(accounts.lock()?)).await?;
+        self.notice_lock().await?;
+        Ok(locked)
+    }
+
+    /// Compare the lock generation in `web.sqlite` with the one this
+    /// process saw last; if another process (`qantar lock`) moved it on,
+    /// drop the uploads kept between preview and import. Sessions and
+    /// tokens need nothing here: every request reads them from the file.
+    /// The server holds no unsealed keys today; once sealing reaches the
+    /// web, the keys it holds are dropped here too. True when it dropped.
+    pub async fn notice_lock(&self) -> Result<bool, WebError> {
+        use std::sync::atomic::Ordering;
+        let accounts = self.accounts().clone();
+        let now = Self::blocking(move || Ok(accounts.generation()?)).await?;
+        let before = self.inner.generation.swap(now, Ordering::AcqRel);
+        if before == now {
+            return Ok(false);
+        }
+        self.inner.uploads.clear();
+        Ok(true)
     }
 
     pub fn accounts(&self) -> &auth::Accounts {
@@ -361,10 +415,15 @@ pub fn router(state: AppState) -> Router {
         .merge(review::routes())
         .merge(import::routes())
         .merge(register_view::routes())
+        .merge(security::routes())
         .fallback(fallback)
+        .layer(middleware::from_fn(remember_target))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
+
+/// How often a running server looks for a lock made by another process.
+pub const LOCK_POLL: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Run the site until Ctrl-C. Blocking: builds its own runtime.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
@@ -388,6 +447,18 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
                 "qantar: no accounts yet. Create the first administrator, once, at\n  http://{addr}/workspace/setup/{secret}\n(valid for 24 hours, or use `qantar user add`)"
             );
         }
+        // `qantar lock` from another process shows in web.sqlite; look
+        // often enough that memory is dropped within a second.
+        let watcher = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(LOCK_POLL);
+            loop {
+                tick.tick().await;
+                if let Err(e) = watcher.notice_lock().await {
+                    eprintln!("qantar-web: cannot read the lock generation: {e}");
+                }
+            }
+        });
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -399,6 +470,25 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 }
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The header through which [`work::guard`] learns the path and query it
+/// guards (to come back to after re-authentication). Set here from the
+/// request itself; a client's own copy is removed first.
+pub(crate) const TARGET_HEADER: &str = "qantar-internal-target";
+
+async fn remember_target(mut req: Request, next: Next) -> Response {
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let h = req.headers_mut();
+    h.remove(TARGET_HEADER);
+    if let Ok(v) = HeaderValue::from_str(&target) {
+        h.insert(TARGET_HEADER, v);
+    }
+    next.run(req).await
+}
 
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;

@@ -1,4 +1,5 @@
-//! Who may do what: one table of route × role.
+//! Who may do what: one table of route × role, and which routes need the
+//! password (and second factor) given again within the last few minutes.
 //!
 //! Every handler of the workspace and of the API's writes asks
 //! [`allowed`] before doing anything, and the test `tests/policy.rs` sends
@@ -16,7 +17,8 @@ pub enum Route {
     PublicSite,
     /// `GET /api/v1/…`.
     PublicApi,
-    /// `GET/POST /workspace/login`, `POST /workspace/logout`.
+    /// `GET/POST /workspace/login`, the code step `/workspace/login/code`,
+    /// `POST /workspace/logout`.
     Login,
     /// `GET /workspace/`: the list of records.
     Workspace,
@@ -50,8 +52,20 @@ pub enum Route {
     /// `GET/POST /workspace/import`, `POST /workspace/import/preview`:
     /// upload a list and import its rows as list entries.
     Import,
-    /// `GET /workspace/register` and `/workspace/register/overlaps.json`.
+    /// `GET /workspace/register`.
     Register,
+    /// `GET /workspace/register/overlaps.json`: an export of the register's
+    /// list overlaps, so it needs recent authentication.
+    RegisterExport,
+    /// `GET/POST /workspace/totp`: enrol a second factor (where every
+    /// administrator and handler is sent until they have one).
+    SecondFactor,
+    /// `GET/POST /workspace/reauth`: give the password (and code) again
+    /// before a route that needs recent authentication.
+    Reauth,
+    /// `GET/POST /workspace/lock`: end every session and revoke every API
+    /// token at once.
+    Lock,
     /// `POST /api/v1/records`, `PATCH /api/v1/records/{id}`,
     /// `POST /api/v1/records/{id}/retract` with a bearer token.
     ApiWrite,
@@ -63,7 +77,19 @@ pub enum Access {
     Deny,
 }
 
+/// What a route asks of an allowed session beyond its role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// A live session is enough.
+    Session,
+    /// The password (and code, when enrolled) given within
+    /// [`crate::auth::RECENT_AUTH_SECONDS`]: exports and, once they
+    /// exist, unsealing.
+    Recent,
+}
+
 use Access::{Allow as A, Deny as D};
+use Auth::{Recent as R, Session as S};
 
 /// The principals, in the order of the table's columns.
 pub const PRINCIPALS: [Option<Role>; 5] = [
@@ -74,31 +100,37 @@ pub const PRINCIPALS: [Option<Role>; 5] = [
     Some(Role::Admin),
 ];
 
-/// Columns: anonymous, viewer, analyst, editor, admin.
-pub const POLICY: &[(Route, [Access; 5])] = &[
-    (Route::PublicSite, [A, A, A, A, A]),
-    (Route::PublicApi, [A, A, A, A, A]),
-    (Route::Login, [A, A, A, A, A]),
-    (Route::Workspace, [D, A, A, A, A]),
-    (Route::RecordRead, [D, A, A, A, A]),
-    (Route::History, [D, A, A, A, A]),
-    (Route::LedgerStatus, [D, D, A, A, A]),
-    (Route::RecordCreate, [D, D, D, A, A]),
-    (Route::RecordEdit, [D, D, D, A, A]),
-    (Route::Confidentiality, [D, D, D, A, A]),
-    (Route::Retract, [D, D, D, A, A]),
-    (Route::Accounts, [D, D, D, D, A]),
-    (Route::Tokens, [D, D, D, D, A]),
-    (Route::ApiRead, [D, A, A, A, A]),
+/// Columns: anonymous, viewer, analyst, editor, admin; then what an
+/// allowed session needs.
+pub const POLICY: &[(Route, [Access; 5], Auth)] = &[
+    (Route::PublicSite, [A, A, A, A, A], S),
+    (Route::PublicApi, [A, A, A, A, A], S),
+    (Route::Login, [A, A, A, A, A], S),
+    (Route::Workspace, [D, A, A, A, A], S),
+    (Route::RecordRead, [D, A, A, A, A], S),
+    (Route::History, [D, A, A, A, A], S),
+    (Route::LedgerStatus, [D, D, A, A, A], S),
+    (Route::RecordCreate, [D, D, D, A, A], S),
+    (Route::RecordEdit, [D, D, D, A, A], S),
+    (Route::Confidentiality, [D, D, D, A, A], S),
+    (Route::Retract, [D, D, D, A, A], S),
+    (Route::Accounts, [D, D, D, D, A], S),
+    (Route::Tokens, [D, D, D, D, A], S),
+    (Route::ApiRead, [D, A, A, A, A], S),
     // Analysts are the reviewers: they may judge pairs but, like viewers,
     // not create records of their own, so importing a list (which creates
     // list entries) is for editors, as the record forms are.
-    (Route::Review, [D, A, A, A, A]),
-    (Route::ReviewDecide, [D, D, A, A, A]),
-    (Route::LinkRun, [D, D, D, A, A]),
-    (Route::Import, [D, D, D, A, A]),
-    (Route::Register, [D, A, A, A, A]),
-    (Route::ApiWrite, [D, D, D, A, A]),
+    (Route::Review, [D, A, A, A, A], S),
+    (Route::ReviewDecide, [D, D, A, A, A], S),
+    (Route::LinkRun, [D, D, D, A, A], S),
+    (Route::Import, [D, D, D, A, A], S),
+    (Route::Register, [D, A, A, A, A], S),
+    (Route::RegisterExport, [D, A, A, A, A], R),
+    (Route::SecondFactor, [D, A, A, A, A], S),
+    (Route::Reauth, [D, A, A, A, A], S),
+    // A panic button: no re-authentication to slow it down.
+    (Route::Lock, [D, D, D, D, A], S),
+    (Route::ApiWrite, [D, D, D, A, A], S),
 ];
 
 fn column(who: Option<Role>) -> usize {
@@ -109,11 +141,20 @@ fn column(who: Option<Role>) -> usize {
 pub fn access(route: Route, who: Option<Role>) -> Access {
     POLICY
         .iter()
-        .find(|(r, _)| *r == route)
-        .map(|(_, row)| row[column(who)])
+        .find(|(r, _, _)| *r == route)
+        .map(|(_, row, _)| row[column(who)])
         .unwrap_or(Access::Deny)
 }
 
 pub fn allowed(route: Route, who: Option<Role>) -> bool {
     access(route, who) == Access::Allow
+}
+
+/// Whether an allowed session must have authenticated recently to use
+/// `route`; routes missing from the table are denied anyway.
+pub fn needs_recent_auth(route: Route) -> bool {
+    POLICY
+        .iter()
+        .find(|(r, _, _)| *r == route)
+        .is_some_and(|(_, _, auth)| *auth == Auth::Recent)
 }

@@ -312,7 +312,7 @@ async fn overlaps_file(
     headers: HeaderMap,
     q: Result<Query<RegisterQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let ctx = match guard(&state, &headers, &Method::GET, Route::Register).await {
+    let ctx = match guard(&state, &headers, &Method::GET, Route::RegisterExport).await {
         Ok(c) => c,
         Err(r) => return r,
     };

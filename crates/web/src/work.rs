@@ -21,10 +21,10 @@ use qantar_store::{Archive, Filter, InputError, StoredRecord};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::auth::{self, Role, Session};
+use crate::auth::{self, Found, Role, Session, Stage};
 use crate::html::{esc, url_part};
 use crate::i18n::{Arg, Lang, t, ta};
-use crate::policy::{Route, allowed};
+use crate::policy::{Route, allowed, needs_recent_auth};
 use crate::write::WriteError;
 use crate::{AppState, WebError, negotiate};
 
@@ -78,9 +78,17 @@ pub struct Ctx {
     /// The synchronizer token every form of this session carries.
     pub csrf: String,
     pub lang: Lang,
+    /// The session's secret (for the pages that act on the session itself:
+    /// enrolment, re-authentication).
+    pub(crate) secret: String,
+    /// Whether the session still has to enrol a second factor: then the
+    /// page shows no menu, since nothing else would open.
+    pub(crate) enrolling: bool,
+    /// Whether the account has a second factor.
+    pub(crate) totp: bool,
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -91,11 +99,12 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.trim().to_string())
 }
 
-async fn session_of(state: &AppState, headers: &HeaderMap) -> Option<(Session, String)> {
+/// The live session of the request's cookie, at whatever stage.
+pub(crate) async fn found_of(state: &AppState, headers: &HeaderMap) -> Option<(Found, String)> {
     let secret = cookie(headers, SESSION_COOKIE).filter(|s| !s.is_empty() && s.len() <= 128)?;
     let accounts = state.accounts().clone();
     let s2 = secret.clone();
-    let found = AppState::blocking(move || Ok(accounts.session(&s2)?))
+    let found = AppState::blocking(move || Ok(accounts.lookup(&s2)?))
         .await
         .ok()
         .flatten()?;
@@ -104,7 +113,11 @@ async fn session_of(state: &AppState, headers: &HeaderMap) -> Option<(Session, S
 
 /// The session, if the policy lets its role (or an anonymous visitor) use
 /// `route`; otherwise the refusal to send. Anonymous readers of pages are
-/// sent to the login form; everything else denied is 403.
+/// sent to the login form; everything else denied is 403. A session still
+/// owing its second factor is sent to give it (or to enrol one) whatever it
+/// asks for, and a route that needs recent authentication sends a session
+/// that has not given its password lately to the re-authentication page,
+/// which comes back here.
 pub async fn guard(
     state: &AppState,
     headers: &HeaderMap,
@@ -112,22 +125,60 @@ pub async fn guard(
     route: Route,
 ) -> Result<Ctx, Response> {
     let lang = negotiate(headers);
-    let found = session_of(state, headers).await;
-    let role = found.as_ref().map(|(s, _)| s.role);
-    match found {
-        Some((session, secret)) if allowed(route, role) => Ok(Ctx {
-            session,
-            csrf: auth::csrf_token(&secret),
-            lang,
-        }),
-        None if *method == Method::GET => Err(Redirect::to("/workspace/login").into_response()),
-        _ => Err(message(
+    let found = found_of(state, headers).await;
+    let role = found.as_ref().map(|(f, _)| f.session.role);
+    let forbidden = || {
+        message(
             StatusCode::FORBIDDEN,
             lang,
             None,
             &t(lang, "work-forbidden-title"),
             &t(lang, "work-forbidden-text"),
-        )),
+        )
+    };
+    // A redirect for pages, a refusal for posts.
+    let elsewhere = |to: String| -> Response {
+        if *method == Method::GET {
+            Redirect::to(&to).into_response()
+        } else {
+            forbidden()
+        }
+    };
+    match found {
+        Some((f, _)) if f.stage == Stage::Code => Err(elsewhere("/workspace/login/code".into())),
+        Some((f, secret)) if f.stage == Stage::Enrol => {
+            if route == Route::SecondFactor {
+                Ok(Ctx {
+                    session: f.session,
+                    csrf: auth::csrf_token(&secret),
+                    lang,
+                    secret,
+                    enrolling: true,
+                    totp: f.totp,
+                })
+            } else {
+                Err(elsewhere("/workspace/totp".into()))
+            }
+        }
+        Some((f, secret)) if allowed(route, role) => {
+            if needs_recent_auth(route) && !state.accounts().is_recent(f.fresh) {
+                let target = headers
+                    .get(crate::TARGET_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("/workspace/");
+                return Err(elsewhere(crate::security::reauth_url(target)));
+            }
+            Ok(Ctx {
+                session: f.session,
+                csrf: auth::csrf_token(&secret),
+                lang,
+                secret,
+                enrolling: false,
+                totp: f.totp,
+            })
+        }
+        None if *method == Method::GET => Err(Redirect::to("/workspace/login").into_response()),
+        _ => Err(forbidden()),
     }
 }
 
@@ -252,7 +303,7 @@ pub(crate) fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> S
         title = esc(title),
         ws = esc(&t(lang, "work-name")),
     );
-    if let Some(c) = ctx {
+    if let Some(c) = ctx.filter(|c| !c.enrolling) {
         let role = c.session.role;
         let _ = write!(
             h,
@@ -304,6 +355,17 @@ pub(crate) fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> S
             esc(&role_label(lang, role)),
             esc(&t(lang, "work-logout")),
         );
+        if allowed(Route::Lock, Some(role)) {
+            // The panic button: one press, no confirmation page.
+            let _ = writeln!(
+                h,
+                "<form method=\"post\" action=\"/workspace/lock\" class=\"inline\">{}\
+                 <button type=\"submit\" id=\"lock\" title=\"{}\">{}</button></form>",
+                hidden_csrf(&c.csrf),
+                esc(&t(lang, "work-lock-help")),
+                esc(&t(lang, "work-lock")),
+            );
+        }
     }
     let _ = write!(
         h,
@@ -399,13 +461,26 @@ pub(crate) fn hidden_csrf(csrf: &str) -> String {
     )
 }
 
-fn set_cookie(r: &mut Response, value: &str) {
+pub(crate) fn set_cookie(r: &mut Response, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
 }
 
-fn cookie_flags(state: &AppState) -> &'static str {
+/// Hand the browser a session's secret: the cookie lives as long as the
+/// session may.
+pub(crate) fn set_session_cookie(state: &AppState, r: &mut Response, secret: &str) {
+    set_cookie(
+        r,
+        &format!(
+            "{SESSION_COOKIE}={secret}; Max-Age={}{}",
+            auth::SESSION_SECONDS,
+            cookie_flags(state)
+        ),
+    );
+}
+
+pub(crate) fn cookie_flags(state: &AppState) -> &'static str {
     if state.inner.secure_cookies {
         "; HttpOnly; SameSite=Strict; Path=/; Secure"
     } else {
@@ -495,22 +570,23 @@ async fn login(
     let checked = AppState::blocking(move || {
         let role = accounts.check_login(&n2, &password)?;
         Ok(match role {
-            Some(_) => Some(accounts.start_session(&n2)?),
+            Some(_) => {
+                let stage = accounts.stage_after_password(&n2)?;
+                Some((accounts.start(&n2, stage)?, stage))
+            }
             None => None,
         })
     })
     .await;
     match checked {
-        Ok(Some(secret)) => {
-            let mut r = Redirect::to("/workspace/").into_response();
-            set_cookie(
-                &mut r,
-                &format!(
-                    "{SESSION_COOKIE}={secret}; Max-Age={}{}",
-                    auth::SESSION_SECONDS,
-                    cookie_flags(&state)
-                ),
-            );
+        Ok(Some((secret, stage))) => {
+            let next = match stage {
+                Stage::Full => "/workspace/",
+                Stage::Code => "/workspace/login/code",
+                Stage::Enrol => "/workspace/totp",
+            };
+            let mut r = Redirect::to(next).into_response();
+            set_session_cookie(&state, &mut r, &secret);
             set_cookie(
                 &mut r,
                 &format!("{LOGIN_COOKIE}=; Max-Age=0{}", cookie_flags(&state)),
@@ -534,7 +610,7 @@ async fn login(
 async fn logout(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let lang = negotiate(&headers);
     let form = Form::parse(&body);
-    let Some((_, secret)) = session_of(&state, &headers).await else {
+    let Some((_, secret)) = found_of(&state, &headers).await else {
         return Redirect::to("/workspace/login").into_response();
     };
     if let Some(r) = refuse_post(&headers, &form, &auth::csrf_token(&secret), lang) {
@@ -1877,9 +1953,11 @@ async fn accounts_page(
     }
     let _ = write!(
         body,
-        "<table><thead><tr><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
         esc(&t(lang, "work-account-name")),
-        esc(&t(lang, "work-role"))
+        esc(&t(lang, "work-role")),
+        esc(&t(lang, "work-handler")),
+        esc(&t(lang, "work-totp")),
     );
     for a in &list {
         let remove = if a.name == ctx.session.account {
@@ -1892,9 +1970,41 @@ async fn accounts_page(
                 esc(&t(lang, "work-remove"))
             )
         };
+        let row_form = |action: &str, value: &str, label: &str| {
+            format!(
+                "<form method=\"post\" action=\"/workspace/accounts\" class=\"inline\">{}<input type=\"hidden\" name=\"action\" value=\"{action}\"><input type=\"hidden\" name=\"name\" value=\"{}\"><input type=\"hidden\" name=\"value\" value=\"{value}\"><button type=\"submit\">{}</button></form>",
+                hidden_csrf(&ctx.csrf),
+                esc(&a.name),
+                esc(&t(lang, label))
+            )
+        };
+        let handler = if a.handler {
+            format!(
+                "{} {}",
+                esc(&t(lang, "work-yes")),
+                row_form("handler", "0", "work-unmake-handler")
+            )
+        } else {
+            format!(
+                "{} {}",
+                esc(&t(lang, "work-no")),
+                row_form("handler", "1", "work-make-handler")
+            )
+        };
+        let second = if a.totp {
+            format!(
+                "{} {}",
+                esc(&t(lang, "work-totp-on")),
+                row_form("reset-totp", "", "work-reset-totp")
+            )
+        } else if auth::needs_totp(a.role, a.handler) {
+            esc(&t(lang, "work-totp-owed"))
+        } else {
+            esc(&t(lang, "work-totp-off"))
+        };
         let _ = write!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{remove}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{handler}</td><td>{second}</td><td>{remove}</td></tr>",
             esc(&a.name),
             esc(&role_label(lang, a.role))
         );
@@ -1961,11 +2071,12 @@ async fn accounts_post(State(state): State<AppState>, headers: HeaderMap, body: 
         return r;
     }
     let acc = state.accounts().clone();
-    let (action, name, role, password) = (
+    let (action, name, role, password, value) = (
         form.get("action").to_string(),
         form.get("name").trim().to_string(),
         form.get("role").to_string(),
         form.get("password").to_string(),
+        form.get("value").to_string(),
     );
     let me = ctx.session.account.clone();
     let done = AppState::blocking(move || match action.as_str() {
@@ -1979,6 +2090,8 @@ async fn accounts_post(State(state): State<AppState>, headers: HeaderMap, body: 
             Ok(())
         }
         "remove" if name != me => Ok(acc.remove(&name)?),
+        "handler" => Ok(acc.set_handler(&name, value == "1")?),
+        "reset-totp" => Ok(acc.reset_totp(&name)?),
         other => Err(WebError::Refused(format!(
             "action {other:?} is not one this page offers"
         ))),

@@ -35,6 +35,7 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
         "review.rs",
         "import.rs",
         "register_view.rs",
+        "security.rs",
         "estimate_view.rs",
     ] {
         let path = format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"));

@@ -475,6 +475,7 @@ async fn a_list_is_previewed_mapped_and_imported_once() {
         let forged = Agent {
             cookie: editor.cookie.clone(),
             csrf: "0".repeat(64),
+            totp: None,
         };
         let refused = upload(&app, &forged, "list.csv", LIST_CSV.as_bytes()).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN);

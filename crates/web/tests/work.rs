@@ -50,6 +50,7 @@ async fn probe(
     let anon = Agent {
         cookie: String::new(),
         csrf: "0".repeat(64),
+        totp: None,
     };
     let a = agent.unwrap_or(&anon);
     let getp = |uri: &'static str| async move { a.get(app, uri).await };
@@ -146,6 +147,14 @@ async fn probe(
             .await
         }
         Route::Register => getp("/workspace/register").await,
+        // Fresh logins have just authenticated, so the export opens; that
+        // it asks again later is tested in tests/security.rs.
+        Route::RegisterExport => getp("/workspace/register/overlaps.json").await,
+        Route::SecondFactor => getp("/workspace/totp").await,
+        Route::Reauth => getp("/workspace/reauth").await,
+        // The page with the button: pressing it would end the other
+        // principals' sessions mid-test (tests/security.rs presses it).
+        Route::Lock => getp("/workspace/lock").await,
         Route::ApiRead => {
             // An anonymous caller's token is one that does not exist.
             let auth = format!("Bearer {}", token.unwrap_or("qtk_not_a_token"));
@@ -207,7 +216,7 @@ async fn every_cell_of_the_authorisation_table_holds() {
     }
     let before = size(&w);
     let mut cells = 0;
-    for (route, row) in POLICY {
+    for (route, row, _) in POLICY {
         for (i, who) in PRINCIPALS.iter().enumerate() {
             let got = probe(&w, *route, i, agents[i].as_ref(), tokens[i].as_deref()).await;
             assert_eq!(

@@ -82,6 +82,8 @@ pub fn csrf_of(html: &str) -> String {
 pub struct Agent {
     pub cookie: String,
     pub csrf: String,
+    /// The TOTP secret the account enrolled while logging in, if it did.
+    pub totp: Option<Vec<u8>>,
 }
 
 impl Agent {
@@ -114,30 +116,126 @@ impl Agent {
     }
 }
 
-/// Log in through the form, as a browser does.
+/// Log in through the form, as a browser does. Administrators and
+/// handlers without a second factor are sent to enrol one: this enrols
+/// properly, reading the secret off the page as a person would type it
+/// into an app (the agent keeps it in `totp`).
 pub async fn login(app: &Router, name: &str, password: &str) -> Result<Agent, Got> {
+    login_with(app, name, password, None, qantar_web::auth::now()).await
+}
+
+/// The `session=…` part of a response's session cookie.
+pub fn session_cookie(got: &Got) -> Option<String> {
+    set_cookie(got, qantar_web::work::SESSION_COOKIE)
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+        .filter(|c| !c.ends_with('='))
+}
+
+/// The enrolment page's secret, as bytes.
+pub fn secret_on(html: &str) -> Vec<u8> {
+    let marker = "id=\"totp-secret\">";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no secret on the page:\n{html}"))
+        + marker.len();
+    let text = html[start..].split('<').next().unwrap_or_default();
+    qantar_web::totp::from_base32(text).expect("the secret is base32")
+}
+
+/// Post a form with only the session cookie and the same-origin headers.
+pub async fn post_as(app: &Router, cookie: &str, uri: &str, pairs: &[(&str, &str)]) -> Got {
+    send(
+        app,
+        Method::POST,
+        uri,
+        &[
+            ("cookie", cookie),
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("origin", "http://localhost"),
+            ("host", "localhost"),
+        ],
+        &form(pairs),
+    )
+    .await
+}
+
+/// Just the password step: the response (a redirect to the workspace, the
+/// code step or enrolment when the password was right).
+pub async fn password_step(app: &Router, name: &str, password: &str) -> Got {
     let page = send(app, Method::GET, "/workspace/login", &[], "").await;
     let pre =
         set_cookie(&page, qantar_web::work::LOGIN_COOKIE).expect("login form sets its cookie");
     let pre = pre.split(';').next().unwrap_or_default().to_string();
     let token = csrf_of(&page.body);
-    let got = send(
+    post_as(
         app,
-        Method::POST,
+        &pre,
         "/workspace/login",
-        &[
-            ("cookie", pre.as_str()),
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("origin", "http://localhost"),
-            ("host", "localhost"),
-        ],
-        &form(&[("csrf", &token), ("name", name), ("password", password)]),
+        &[("csrf", &token), ("name", name), ("password", password)],
     )
-    .await;
-    let Some(session) = set_cookie(&got, qantar_web::work::SESSION_COOKIE) else {
+    .await
+}
+
+/// Log in as [`login`] does, at `now` (the server's clock) and with the
+/// account's TOTP secret when it already has one.
+pub async fn login_with(
+    app: &Router,
+    name: &str,
+    password: &str,
+    key: Option<&[u8]>,
+    now: i64,
+) -> Result<Agent, Got> {
+    let got = password_step(app, name, password).await;
+    let Some(mut cookie) = session_cookie(&got) else {
         return Err(got);
     };
-    let cookie = session.split(';').next().unwrap_or_default().to_string();
+    let mut totp = None;
+    match got.header("location").as_str() {
+        "/workspace/login/code" => {
+            let Some(key) = key else {
+                panic!("{name} has a second factor: pass its secret");
+            };
+            let page = send(
+                app,
+                Method::GET,
+                "/workspace/login/code",
+                &[("cookie", &cookie)],
+                "",
+            )
+            .await;
+            let code = qantar_web::totp::code_at(key, now);
+            let done = post_as(
+                app,
+                &cookie,
+                "/workspace/login/code",
+                &[("csrf", &csrf_of(&page.body)), ("code", &code)],
+            )
+            .await;
+            cookie = session_cookie(&done).ok_or(done)?;
+        }
+        "/workspace/totp" => {
+            let page = send(
+                app,
+                Method::GET,
+                "/workspace/totp",
+                &[("cookie", &cookie)],
+                "",
+            )
+            .await;
+            let key = secret_on(&page.body);
+            let code = qantar_web::totp::code_at(&key, now);
+            let done = post_as(
+                app,
+                &cookie,
+                "/workspace/totp",
+                &[("csrf", &csrf_of(&page.body)), ("code", &code)],
+            )
+            .await;
+            cookie = session_cookie(&done).ok_or(done)?;
+            totp = Some(key);
+        }
+        _ => {}
+    }
     let home = send(
         app,
         Method::GET,
@@ -154,5 +252,6 @@ pub async fn login(app: &Router, name: &str, password: &str) -> Result<Agent, Go
     Ok(Agent {
         csrf: csrf_of(&home.body),
         cookie,
+        totp,
     })
 }
