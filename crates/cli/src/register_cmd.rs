@@ -110,10 +110,11 @@ pub fn import(
         );
     }
     if let Some(e) = &args.encoding {
-        options.encoding = Some(
-            e.parse()
-                .map_err(|e| input_error("--encoding", format!("{e}")))?,
-        );
+        options.encoding = Some(e.parse().map_err(
+            |e: <qantar_table::Encoding as std::str::FromStr>::Err| {
+                input_error("--encoding", e.to_string())
+            },
+        )?);
     }
     options.sheet = args.sheet.clone();
     let mut table = Table::open(&args.file, &options)

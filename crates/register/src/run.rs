@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use qantar_link::{FieldWarning, LinkConfig, LinkMode, Linker, prepare};
+use qantar_link::{FieldWarning, LinkConfig, LinkMode, Linker, prepare_all};
 use qantar_model::{Kind, vocab};
 use qantar_store::{LinkPair, LinkRun, Store};
 use serde::Serialize;
@@ -80,12 +80,13 @@ pub struct LinkSummary {
     pub model: Value,
 }
 
-/// Pairs at or above this are not worth an explanation in store.
-const CERTAIN: f64 = 0.99;
-
 /// The band of match probabilities a reviewer is shown by default: below
 /// it the model is sure they differ, above it that they match.
 pub const REVIEW_BAND: (f64, f64) = (0.2, 0.95);
+
+fn in_band(p: f64) -> bool {
+    (REVIEW_BAND.0..=REVIEW_BAND.1).contains(&p)
+}
 
 fn pair_key(a: u32, b: u32) -> (u32, u32) {
     (a.min(b), a.max(b))
@@ -102,17 +103,26 @@ pub fn link_archive(
 ) -> Result<LinkSummary, RegisterError> {
     let ledger_size = store.size()?;
     progress("reading list entries and persons");
-    let loaded = load(store)?;
+    let mut loaded = load(store)?;
     if loaded.items.is_empty() {
         return Err(RegisterError::Nothing);
     }
     progress("preparing names, dates and places");
-    let mut warnings = Vec::new();
-    let records = loaded
+    let persons_ids: HashSet<String> = loaded
         .items
         .iter()
-        .map(|i| prepare(&i.input, settings.age_as_of, &mut warnings))
+        .filter(|i| i.kind == Kind::Person)
+        .map(|i| i.id.clone())
         .collect();
+    // The raw inputs are not needed once prepared; dropping them keeps a
+    // large register's peak memory down.
+    let inputs: Vec<_> = std::mem::take(&mut loaded.items)
+        .into_iter()
+        .map(|i| i.input)
+        .collect();
+    let mut warnings = Vec::new();
+    let records = prepare_all(&inputs, settings.age_as_of, &mut warnings);
+    drop(inputs);
     let config = LinkConfig {
         mode: LinkMode::Dedupe,
         threshold: settings.review_floor,
@@ -131,7 +141,6 @@ pub fn link_archive(
         .enumerate()
         .map(|(i, r)| (&*r.id, i as u32))
         .collect();
-    let item_of: HashMap<&str, &Item> = loaded.items.iter().map(|i| (i.id.as_str(), i)).collect();
 
     let mut counts = DecisionCounts::default();
     let mut decided: HashMap<(u32, u32), &str> = HashMap::new();
@@ -203,7 +212,7 @@ pub fn link_archive(
         let ids: Vec<&str> = group.iter().map(|&i| &*records[i as usize].id).collect();
         let person = ids
             .iter()
-            .filter(|id| item_of.get(*id).is_some_and(|it| it.kind == Kind::Person))
+            .filter(|id| persons_ids.contains(**id))
             .min()
             .or_else(|| ids.iter().min())
             .map(|s| (*s).to_owned())
@@ -228,10 +237,13 @@ pub fn link_archive(
         let key = pair_key(p.left, p.right);
         seen.insert(key);
         let decision = decided.get(&key).map(|v| (*v).to_owned());
-        if decision.is_none() && (REVIEW_BAND.0..=REVIEW_BAND.1).contains(&p.probability) {
+        if decision.is_none() && in_band(p.probability) {
             to_review += 1;
         }
-        let explanation = if p.probability < CERTAIN || decision.is_some() {
+        // Explanations are kept for the pairs a reviewer will be shown (the
+        // review band) and decided ones: for every stored pair they would
+        // cost far more memory and disk than the register itself.
+        let explanation = if in_band(p.probability) || decision.is_some() {
             explain(p.left, p.right)
         } else {
             Value::Null
