@@ -71,12 +71,23 @@ fn a_windows_1251_list_imports_once_with_bad_rows_reported() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| (b["line"].as_u64().unwrap(), b["reason"].as_str().unwrap().to_owned()))
+        .map(|b| {
+            (
+                b["line"].as_u64().unwrap(),
+                b["reason"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(bad.keys().copied().collect::<Vec<_>>(), [3, 5], "{bad:?}");
-    assert_eq!(r["places_recognised"], 2, "г. Алматы and Алматы, not Шымкент: {r:#}");
+    assert_eq!(
+        r["places_recognised"], 2,
+        "г. Алматы and Алматы, not Шымкент: {r:#}"
+    );
     let unrecognised = r["unrecognised"].to_string();
-    assert!(unrecognised.contains("Шымкент") && unrecognised.contains("январь"), "{unrecognised}");
+    assert!(
+        unrecognised.contains("Шымкент") && unrecognised.contains("январь"),
+        "{unrecognised}"
+    );
 
     // Each entry keeps the row verbatim and cites its list and line.
     let out = qantar(&["list", "list_entries", "--json"], Some(&s.archive()));
@@ -165,7 +176,10 @@ fn pair_f1(register: &Value, truth: &HashMap<String, String>) -> f64 {
     }
     let (found, truth) = (pairs(found), pairs(by_person.into_values().collect()));
     let tp = found.intersection(&truth).count() as f64;
-    let (p, r) = (tp / found.len().max(1) as f64, tp / truth.len().max(1) as f64);
+    let (p, r) = (
+        tp / found.len().max(1) as f64,
+        tp / truth.len().max(1) as f64,
+    );
     2.0 * p * r / (p + r).max(1e-12)
 }
 
@@ -174,7 +188,17 @@ fn synthetic_lists_link_into_a_register_that_decisions_override() {
     let s = setup();
     let dir = s.path("synth");
     assert_ok(&qantar(
-        &["synth", "--persons", "400", "--lists", "3", "--seed", "7", "--out", dir.to_str().unwrap()],
+        &[
+            "synth",
+            "--persons",
+            "400",
+            "--lists",
+            "3",
+            "--seed",
+            "7",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
         None,
     ));
     add_file(
@@ -217,7 +241,10 @@ fn synthetic_lists_link_into_a_register_that_decisions_override() {
         .map(|e| {
             (
                 e["id"].as_str().unwrap().to_owned(),
-                e["data"]["values"]["record_id"].as_str().unwrap().to_owned(),
+                e["data"]["values"]["record_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
             )
         })
         .collect();
@@ -265,7 +292,10 @@ fn synthetic_lists_link_into_a_register_that_decisions_override() {
     let out = qantar(&["estimate", "--no-lcmcr", "--json"], Some(&s.archive()));
     assert_ok(&out);
     let est = parse(&out).to_string();
-    assert!(est.contains("loglinear") || est.contains("log_linear"), "{est}");
+    assert!(
+        est.contains("loglinear") || est.contains("log_linear"),
+        "{est}"
+    );
 
     // A reviewer splits one linked person: after the next run they are two.
     let linked = reg["persons"]
@@ -279,7 +309,15 @@ fn synthetic_lists_link_into_a_register_that_decisions_override() {
         linked["records"][1]["id"].as_str().unwrap().to_owned(),
     );
     let out = qantar(
-        &["review", "--decide", &a, &b, "different", "--reason", "different fathers' names in the court file"],
+        &[
+            "review",
+            "--decide",
+            &a,
+            &b,
+            "different",
+            "--reason",
+            "different fathers' names in the court file",
+        ],
         Some(&s.archive()),
     );
     assert_ok(&out);
@@ -292,7 +330,13 @@ fn synthetic_lists_link_into_a_register_that_decisions_override() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|p| p["records"].as_array().unwrap().iter().any(|r| r["id"] == id))
+            .find(|p| {
+                p["records"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["id"] == id)
+            })
             .map(|p| p["person"].as_str().unwrap().to_owned())
             .unwrap()
     };
@@ -323,11 +367,17 @@ fn synthetic_lists_link_into_a_register_that_decisions_override() {
     assert_eq!(reg3["persons"], reg4["persons"]);
 
     // The review queue lists pairs with both records and an explanation.
-    let out = qantar(&["review", "--json", "--low", "0", "--high", "1"], Some(&s.archive()));
+    let out = qantar(
+        &["review", "--json", "--low", "0", "--high", "1"],
+        Some(&s.archive()),
+    );
     assert_ok(&out);
     let q = parse(&out);
     if let Some(first) = q["pairs"].as_array().and_then(|p| p.first()) {
         assert!(first["left"]["data"].is_object() && first["right"]["data"].is_object());
-        assert!(first["pair"]["explanation"]["contributions"].is_array(), "{first:#}");
+        assert!(
+            first["pair"]["explanation"]["contributions"].is_array(),
+            "{first:#}"
+        );
     }
 }

@@ -143,8 +143,7 @@ fn list_entries_and_link_decisions_are_checked() {
     let e = why(json!({"kind": "list_entry", "sources": ["s1"]}));
     assert!(e.contains("values"), "{e}");
     // Mapped fields must be fields linkage knows; the message lists them.
-    let e =
-        why(json!({"kind": "list_entry", "sources": ["s1"], "fields": {"nickname": "Bake"}}));
+    let e = why(json!({"kind": "list_entry", "sources": ["s1"], "fields": {"nickname": "Bake"}}));
     assert!(
         e.contains("fields.nickname") && e.contains("surname"),
         "{e}"
@@ -167,8 +166,7 @@ fn list_entries_and_link_decisions_are_checked() {
 
     let e = why(json!({"kind": "link_decision", "left": "a", "right": "a", "verdict": "same"}));
     assert!(e.contains("right") && e.contains("itself"), "{e}");
-    let e =
-        why(json!({"kind": "link_decision", "left": "a", "right": "b", "verdict": "maybe"}));
+    let e = why(json!({"kind": "link_decision", "left": "a", "right": "b", "verdict": "maybe"}));
     assert!(e.contains("verdict") && e.contains("unsure"), "{e}");
     // A decision is the reviewer's own judgement: no source needed.
     let r = ok(json!({"kind": "link_decision", "left": "a", "right": "b", "verdict": "different"}));
