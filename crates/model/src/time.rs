@@ -18,7 +18,7 @@ pub fn format_utc(secs: i64, millis: u32) -> String {
 /// Days since 1970-01-01 to a proleptic Gregorian date, by counting
 /// 400-year eras of 146,097 days from 0000-03-01 (Howard Hinnant's
 /// well-known method, restated).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -31,9 +31,31 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// A proleptic Gregorian date to days since 1970-01-01: the inverse of
+/// [`civil_from_days`].
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let (m, d) = (i64::from(m), i64::from(d));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_utc;
+    use super::{civil_from_days, days_from_civil, format_utc};
+
+    #[test]
+    fn days_and_dates_convert_both_ways() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2022, 1, 5), 18_997);
+        for z in [-800_000, -1, 0, 11_016, 18_997, 60_000, 2_000_000] {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+    }
 
     #[test]
     fn known_instants_format_as_rfc3339() {

@@ -67,7 +67,30 @@ struct PlaceInfo {
 pub struct PlaceBook {
     places: HashMap<String, PlaceInfo>,
     by_name: HashMap<String, Vec<String>>,
+    /// Names that are exactly a place's name, with no kind word dropped
+    /// ("Almaty", not "Almaty Region" folded to "almaty").
+    literal: HashMap<String, Vec<String>>,
 }
+
+const REGION_WORDS: &[&str] = &[
+    "обл",
+    "область",
+    "облысы",
+    "oblast",
+    "oblysy",
+    "region",
+    "province",
+];
+const CITY_WORDS: &[&str] = &[
+    "г",
+    "гор",
+    "город",
+    "city",
+    "қ",
+    "қаласы",
+    "kalasy",
+    "qalasy",
+];
 
 impl PlaceBook {
     /// Add a place with its names in every language.
@@ -91,6 +114,12 @@ impl PlaceBook {
             let key = fold_place_name(n);
             if key.is_empty() {
                 continue;
+            }
+            if fold_text(n) == key {
+                let ids = self.literal.entry(key.clone()).or_default();
+                if !ids.iter().any(|i| i == id) {
+                    ids.push(id.to_owned());
+                }
             }
             let ids = self.by_name.entry(key).or_default();
             if !ids.iter().any(|i| i == id) {
@@ -126,12 +155,46 @@ impl PlaceBook {
             .filter(|l| !l.is_empty())
             .collect();
         let (leaf, broader) = levels.split_last()?;
-        let candidates = self.by_name.get(leaf)?;
+        let mut candidates: Vec<&String> = self.by_name.get(leaf)?.iter().collect();
+        if candidates.len() > 1 {
+            // "Almaty" is both a city and, with "Region", a region: the
+            // words the list used decide, and without any the place whose
+            // name is exactly the text wins.
+            let words = fold_text(text.rsplit(['>', ',']).next().unwrap_or(text));
+            let has = |list: &[&str]| words.split(' ').any(|w| list.contains(&w));
+            let wanted: Option<&[&str]> = if has(REGION_WORDS) {
+                Some(&["region"])
+            } else if has(CITY_WORDS) {
+                Some(&["city", "town"])
+            } else {
+                None
+            };
+            let narrowed: Vec<&String> = match wanted {
+                Some(types) => candidates
+                    .iter()
+                    .copied()
+                    .filter(|c| {
+                        self.places
+                            .get(*c)
+                            .is_some_and(|p| types.contains(&p.place_type.as_str()))
+                    })
+                    .collect(),
+                None => candidates
+                    .iter()
+                    .copied()
+                    .filter(|c| self.literal.get(leaf).is_some_and(|l| l.contains(c)))
+                    .collect(),
+            };
+            if !narrowed.is_empty() {
+                candidates = narrowed;
+            }
+        }
         if candidates.len() == 1 {
-            return candidates.first().cloned();
+            return candidates.first().map(|c| (*c).clone());
         }
         let fits: Vec<&String> = candidates
             .iter()
+            .copied()
             .filter(|c| {
                 let anc = self.ancestors(c);
                 broader.iter().all(|b| {
@@ -220,6 +283,10 @@ mod tests {
         assert_eq!(b.recognise("Жамбылская обл.").as_deref(), Some("zham"));
         assert_eq!(b.recognise("Жамбылская область").as_deref(), Some("zham"));
         assert_eq!(b.recognise("Shymkent"), None);
+        // A city and a region share a name: the list's own words decide.
+        assert_eq!(b.recognise("Almaty").as_deref(), Some("alm"));
+        assert_eq!(b.recognise("Almaty region").as_deref(), Some("alm-reg"));
+        assert_eq!(b.recognise("Алматинская обл.").as_deref(), Some("alm-reg"));
     }
 
     #[test]
