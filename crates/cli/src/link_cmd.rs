@@ -74,21 +74,8 @@ pub struct LinkArgs {
     pub model: bool,
 }
 
-const FIELDS: &[&str] = &[
-    "given",
-    "surname",
-    "patronymic",
-    "full_name",
-    "birth_date",
-    "birth_year",
-    "age",
-    "sex",
-    "place",
-    "address",
-    "postcode",
-    "id_number",
-    "event_date",
-];
+/// The fields a column may be mapped to: the same as `import`'s.
+const FIELDS: &[&str] = qantar_model::LINKAGE_FIELDS;
 
 /// One field fed by one or more columns.
 #[derive(Debug, Clone)]
@@ -259,28 +246,12 @@ fn read_list(
                 continue;
             }
             let v = Some(parts.join(joiner));
-            match field.as_str() {
-                "given" => input.given = v,
-                "surname" => input.surname = v,
-                "patronymic" => input.patronymic = v,
-                "full_name" => input.full_name = v,
-                "birth_date" => input.birth_date = v,
-                "birth_year" => input.birth_year = v,
-                "age" => input.age = v,
-                "sex" => input.sex = v,
-                "place" => input.place = v,
-                "address" => input.address = v,
-                "postcode" => input.postcode = v,
-                "id_number" => input.id_number = v,
-                "event_date" => input.event_date = v,
-                t => {
-                    if let Some(i) = texts
-                        .iter()
-                        .position(|n| Some(n.as_str()) == t.strip_prefix("text:"))
-                    {
-                        input.texts[i] = v;
-                    }
-                }
+            if !input.set(field, v.clone())
+                && let Some(i) = texts
+                    .iter()
+                    .position(|n| Some(n.as_str()) == field.strip_prefix("text:"))
+            {
+                input.texts[i] = v;
             }
         }
         batch.push(input);

@@ -43,6 +43,32 @@ pub struct RecordInput {
     pub texts: Vec<Option<String>>,
 }
 
+impl RecordInput {
+    /// Set a field by the name `import` and `link` use for it (`given`,
+    /// `surname`, …, `event_date`). Returns false for any other name: the
+    /// `text:<name>` fields are placed by position in [`Self::texts`].
+    pub fn set(&mut self, field: &str, value: Option<String>) -> bool {
+        let slot = match field {
+            "given" => &mut self.given,
+            "surname" => &mut self.surname,
+            "patronymic" => &mut self.patronymic,
+            "full_name" => &mut self.full_name,
+            "birth_date" => &mut self.birth_date,
+            "birth_year" => &mut self.birth_year,
+            "age" => &mut self.age,
+            "sex" => &mut self.sex,
+            "place" => &mut self.place,
+            "address" => &mut self.address,
+            "postcode" => &mut self.postcode,
+            "id_number" => &mut self.id_number,
+            "event_date" => &mut self.event_date,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+}
+
 /// Which fields a set of lists carries: a comparison is made only for a
 /// field that at least one record has.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -300,32 +300,17 @@ fn add_entry(
             };
             let text = v.to_owned();
             let v = Some(text.clone());
-            match k.as_str() {
-                "given" => input.given = v,
-                "surname" => input.surname = v,
-                "patronymic" => input.patronymic = v,
-                "full_name" => input.full_name = v,
-                "birth_date" => input.birth_date = v,
-                "birth_year" => input.birth_year = v,
-                "age" => input.age = v,
-                "sex" => input.sex = v,
-                "place" => input.place = v,
-                "address" => input.address = v,
-                "postcode" => input.postcode = v,
-                "id_number" => input.id_number = v,
-                "event_date" => input.event_date = v,
-                other => {
-                    if let Some(name) = other.strip_prefix("text:") {
-                        let i = match text_fields.iter().position(|t| t == name) {
-                            Some(i) => i,
-                            None => {
-                                text_fields.push(name.to_owned());
-                                text_fields.len() - 1
-                            }
-                        };
-                        texts.insert(i, text);
+            if !input.set(k, v)
+                && let Some(name) = k.strip_prefix("text:")
+            {
+                let i = match text_fields.iter().position(|t| t == name) {
+                    Some(i) => i,
+                    None => {
+                        text_fields.push(name.to_owned());
+                        text_fields.len() - 1
                     }
-                }
+                };
+                texts.insert(i, text);
             }
         }
     }
