@@ -366,18 +366,39 @@ fn synthetic_lists_link_into_a_register_that_decisions_override() {
     let reg4 = register(&s);
     assert_eq!(reg3["persons"], reg4["persons"]);
 
-    // The review queue lists pairs with both records and an explanation.
-    let out = qantar(
-        &["review", "--json", "--low", "0", "--high", "1"],
-        Some(&s.archive()),
-    );
-    assert_ok(&out);
-    let q = parse(&out);
-    if let Some(first) = q["pairs"].as_array().and_then(|p| p.first()) {
-        assert!(first["left"]["data"].is_object() && first["right"]["data"].is_object());
-        assert!(
-            first["pair"]["explanation"]["contributions"].is_array(),
-            "{first:#}"
+    // The review queue lists pairs with both records and an explanation,
+    // and a pair leaves it as soon as a reviewer decides it, before any run.
+    let queue = |s: &Scratch| {
+        let out = qantar(
+            &[
+                "review", "--json", "--low", "0.2", "--high", "0.95", "--limit", "1000",
+            ],
+            Some(&s.archive()),
         );
-    }
+        assert_ok(&out);
+        parse(&out)["pairs"].as_array().unwrap().clone()
+    };
+    let q = queue(&s);
+    let first = q
+        .first()
+        .expect("some pairs are uncertain in synthetic lists");
+    assert!(first["left"]["data"].is_object() && first["right"]["data"].is_object());
+    assert!(
+        first["pair"]["explanation"]["contributions"].is_array(),
+        "{first:#}"
+    );
+    let (l, r) = (
+        first["pair"]["left"].as_str().unwrap().to_owned(),
+        first["pair"]["right"].as_str().unwrap().to_owned(),
+    );
+    assert_ok(&qantar(
+        &["review", "--decide", &r, &l, "same"],
+        Some(&s.archive()),
+    ));
+    let q2 = queue(&s);
+    assert_eq!(q2.len(), q.len() - 1);
+    assert!(
+        !q2.iter()
+            .any(|p| p["pair"]["left"] == l.as_str() && p["pair"]["right"] == r.as_str())
+    );
 }

@@ -41,17 +41,12 @@ pub(crate) struct Item {
     pub date: Option<String>,
 }
 
-pub(crate) struct Decision {
-    pub left: String,
-    pub right: String,
-    pub verdict: String,
-}
-
 pub(crate) struct Loaded {
     pub lists: Vec<ListInfo>,
     pub items: Vec<Item>,
     pub text_fields: Vec<String>,
-    pub decisions: Vec<Decision>,
+    /// The reviewers' verdicts in force, by pair in id order.
+    pub decisions: BTreeMap<(String, String), String>,
     pub places: PlaceBook,
 }
 
@@ -108,9 +103,41 @@ pub(crate) fn places(store: &Store) -> Result<PlaceBook, RegisterError> {
     Ok(book)
 }
 
+/// The reviewers' verdicts in force: the latest decision on each pair
+/// wins. Stored references are ids, so pairs are keyed by ids in order.
+pub(crate) fn decisions(
+    store: &Store,
+) -> Result<BTreeMap<(String, String), String>, RegisterError> {
+    let mut ds = Vec::new();
+    store.each_record(Kind::LinkDecision, |d| {
+        ds.push(d);
+        Ok(())
+    })?;
+    ds.sort_by_key(|d| d.updated_seq);
+    let mut out = BTreeMap::new();
+    for d in ds {
+        if let (Some(l), Some(r), Some(v)) = (
+            text(&d.data, "left"),
+            text(&d.data, "right"),
+            text(&d.data, "verdict"),
+        ) {
+            out.insert(pair_of(l, r), v.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+/// Two record ids as an unordered pair.
+pub(crate) fn pair_of(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_owned(), b.to_owned())
+    } else {
+        (b.to_owned(), a.to_owned())
+    }
+}
+
 pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
     let places = places(store)?;
-    let mut ref_to_id: HashMap<String, String> = HashMap::new();
     let mut lists: Vec<ListInfo> = Vec::new();
     let mut list_index: HashMap<String, u16> = HashMap::new();
     let mut items = Vec::new();
@@ -128,7 +155,6 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
             && let Err(err) = add_entry(
                 e,
                 &sources,
-                &mut ref_to_id,
                 &mut lists,
                 &mut list_index,
                 &mut items,
@@ -155,9 +181,6 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
     let mut persons = all(store, Kind::Person)?;
     persons.sort_by_key(|p| p.created_seq);
     for p in persons {
-        if let Some(r) = &p.r#ref {
-            ref_to_id.insert(r.clone(), p.id.clone());
-        }
         let is_victim = p
             .data
             .get("roles")
@@ -225,24 +248,7 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
         });
     }
 
-    let mut decisions = Vec::new();
-    let mut ds = all(store, Kind::LinkDecision)?;
-    // Later decisions on the same pair override earlier ones.
-    ds.sort_by_key(|d| d.updated_seq);
-    for d in ds {
-        let resolve = |k: &str| {
-            text(&d.data, k).map(|t| ref_to_id.get(t).cloned().unwrap_or_else(|| t.to_owned()))
-        };
-        if let (Some(left), Some(right), Some(verdict)) =
-            (resolve("left"), resolve("right"), text(&d.data, "verdict"))
-        {
-            decisions.push(Decision {
-                left,
-                right,
-                verdict: verdict.to_owned(),
-            });
-        }
-    }
+    let decisions = decisions(store)?;
     Ok(Loaded {
         lists,
         items,
@@ -256,15 +262,11 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
 fn add_entry(
     e: RecordRow,
     sources: &HashMap<String, StoredRecord>,
-    ref_to_id: &mut HashMap<String, String>,
     lists: &mut Vec<ListInfo>,
     list_index: &mut HashMap<String, u16>,
     items: &mut Vec<Item>,
     text_fields: &mut Vec<String>,
 ) -> Result<(), RegisterError> {
-    if let Some(r) = &e.r#ref {
-        ref_to_id.insert(r.clone(), e.id.clone());
-    }
     let Some(source) = first_source(&e.data) else {
         return Ok(());
     };

@@ -13,8 +13,7 @@ use qantar_store::Store;
 use serde_json::{Value, json};
 
 use crate::RegisterError;
-use crate::load::places;
-use crate::run::{Register, RegisterPerson, register};
+use crate::run::{Register, RegisterPerson, register_with_places};
 
 /// How long a period stratum is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,8 +115,7 @@ fn list_names(reg: &Register) -> Vec<String> {
 /// The overlap tables of the register: one (named `all`) without `by`, one
 /// per stratum with it, strata in name order with `unknown` last.
 pub fn overlaps(store: &Store, by: Option<Stratifier>) -> Result<Vec<Stratum>, RegisterError> {
-    let reg = register(store)?;
-    let book = places(store)?;
+    let (reg, book) = register_with_places(store)?;
     let names = list_names(&reg);
     let list_pos: BTreeMap<&str, usize> = reg
         .lists

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::RegisterError;
 use crate::cluster::{Links, cluster};
-use crate::load::{Item, ListInfo, load};
+use crate::load::{Item, ListInfo, decisions, load, pair_of};
 
 /// How to link.
 #[derive(Debug, Clone, Serialize)]
@@ -144,10 +144,10 @@ pub fn link_archive(
 
     let mut counts = DecisionCounts::default();
     let mut decided: HashMap<(u32, u32), &str> = HashMap::new();
-    for d in &loaded.decisions {
-        match (index.get(d.left.as_str()), index.get(d.right.as_str())) {
+    for ((left, right), verdict) in &loaded.decisions {
+        match (index.get(left.as_str()), index.get(right.as_str())) {
             (Some(&a), Some(&b)) if a != b => {
-                decided.insert(pair_key(a, b), d.verdict.as_str());
+                decided.insert(pair_key(a, b), verdict.as_str());
             }
             _ => counts.not_applicable += 1,
         }
@@ -351,6 +351,13 @@ fn act_rank(term: &str) -> usize {
 
 /// The register as of the latest run.
 pub fn register(store: &Store) -> Result<Register, RegisterError> {
+    Ok(register_with_places(store)?.0)
+}
+
+/// The register, and the places it was read with (for naming regions).
+pub(crate) fn register_with_places(
+    store: &Store,
+) -> Result<(Register, crate::places::PlaceBook), RegisterError> {
     let run = store.linkage_run()?.ok_or(RegisterError::NotLinked)?;
     let loaded = load(store)?;
     let members: HashMap<String, String> = store.linkage_members()?.into_iter().collect();
@@ -418,13 +425,14 @@ pub fn register(store: &Store) -> Result<Register, RegisterError> {
             }
         })
         .collect();
-    Ok(Register {
+    let register = Register {
         entries_since_run: store.size()?.saturating_sub(run.ledger_size),
         unlinked_records: unlinked,
         run,
         lists: loaded.lists,
         persons,
-    })
+    };
+    Ok((register, loaded.places))
 }
 
 /// A pair waiting for a reviewer, with both records as stored.
@@ -446,9 +454,16 @@ pub fn review_queue(
     if store.linkage_run()?.is_none() {
         return Err(RegisterError::NotLinked);
     }
+    // Decisions are read from the ledger, not from the run: a pair decided
+    // after the last run leaves the queue at once.
+    let current = decisions(store)?;
     let mut pairs: Vec<LinkPair> = store
         .linkage_pairs()?
         .into_iter()
+        .map(|mut p| {
+            p.decision = current.get(&pair_of(&p.left, &p.right)).cloned();
+            p
+        })
         .filter(|p| {
             matches!(p.decision.as_deref(), None | Some("unsure"))
                 && p.probability >= low

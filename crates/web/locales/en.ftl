@@ -292,7 +292,6 @@ review-agreed-yes = yes
 review-agreed-no = no
 review-pair = Pair { $n }
 review-score = Match probability { $probability }, weight { $weight } bits.
-review-decided-pending = Decided since the last run: { $verdict }. It takes effect at the next linkage run.
 review-deferred = A reviewer was not sure about this pair earlier.
 review-reason = Reason (optional)
 review-bad-decision = The decision needs two different records and one of: same person, different people, not sure.

@@ -291,7 +291,6 @@ review-agreed-yes = иә
 review-agreed-no = жоқ
 review-pair = { $n }-жұп
 review-score = Сәйкестік ықтималдығы { $probability }, салмағы { $weight } бит.
-review-decided-pending = Соңғы іске қосылудан кейінгі шешім: { $verdict }. Ол байланыстырудың келесі іске қосылуында күшіне енеді.
 review-deferred = Бұрын тексеруші бұл жұпқа сенімді болмаған.
 review-reason = Себебі (міндетті емес)
 review-bad-decision = Шешім үшін екі түрлі жазба және мыналардың бірі керек: бір адам, әртүрлі адамдар, сенімді емеспін.

@@ -306,7 +306,6 @@ review-agreed-yes = да
 review-agreed-no = нет
 review-pair = Пара { $n }
 review-score = Вероятность совпадения { $probability }, вес { $weight } бит.
-review-decided-pending = Решение после последнего запуска: { $verdict }. Оно вступит в силу при следующем запуске связывания.
 review-deferred = Ранее проверяющий не был уверен в этой паре.
 review-reason = Причина (необязательно)
 review-bad-decision = Для решения нужны две разные записи и один из вариантов: один человек, разные люди, не уверен(а).

@@ -17,11 +17,11 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use qantar_model::{Kind, VERDICTS};
+use qantar_model::VERDICTS;
 use qantar_register::{
     ARCHIVE_LIST, LinkSettings, LinkSummary, RegisterError, ReviewItem, link_archive, review_queue,
 };
-use qantar_store::{Filter, Store};
+use qantar_store::Store;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -78,16 +78,6 @@ struct Queue {
     more: bool,
     /// List id → its label (only lists the reader may see).
     lists: HashMap<String, String>,
-    /// Verdicts recorded after the run, by pair.
-    pending: HashMap<(String, String), String>,
-}
-
-fn pair_key(a: &str, b: &str) -> (String, String) {
-    if a <= b {
-        (a.to_owned(), b.to_owned())
-    } else {
-        (b.to_owned(), a.to_owned())
-    }
 }
 
 /// The list a record came from: its first cited source for a list entry,
@@ -110,7 +100,6 @@ fn load_queue(s: &Store, role: Role, low: f64, high: f64, page: usize) -> Result
             items: Vec::new(),
             more: false,
             lists: HashMap::new(),
-            pending: HashMap::new(),
         });
     };
     let since = s.size()?.saturating_sub(run.ledger_size);
@@ -157,29 +146,11 @@ fn load_queue(s: &Store, role: Role, low: f64, high: f64, page: usize) -> Result
             lists.insert(list, label.unwrap_or_default());
         }
     }
-    let mut pending = HashMap::new();
-    for d in s.list(&Filter {
-        kind: Some(Kind::LinkDecision),
-        ..Filter::default()
-    })? {
-        if d.updated_seq < run.ledger_size {
-            continue;
-        }
-        let (Some(l), Some(r), Some(v)) = (
-            d.data["left"].as_str(),
-            d.data["right"].as_str(),
-            d.data["verdict"].as_str(),
-        ) else {
-            continue;
-        };
-        pending.insert(pair_key(l, r), v.to_owned());
-    }
     Ok(Queue {
         run: Some((run.run, run.created_at, since)),
         items,
         more,
         lists,
-        pending,
     })
 }
 
@@ -526,17 +497,7 @@ fn pair_html(
     if p.explanation.is_object() {
         h.push_str(&explanation_html(lang, &p.explanation));
     }
-    if let Some(v) = queue.pending.get(&pair_key(&p.left, &p.right)) {
-        let _ = write!(
-            h,
-            "<p class=\"decided\">{}</p>",
-            esc(&ta(
-                lang,
-                "review-decided-pending",
-                &[("verdict", Arg::Str(&verdict_label(lang, v)))]
-            ))
-        );
-    } else if p.decision.as_deref() == Some("unsure") {
+    if p.decision.as_deref() == Some("unsure") {
         let _ = write!(
             h,
             "<p class=\"decided\">{}</p>",

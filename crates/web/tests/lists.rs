@@ -167,9 +167,20 @@ async fn a_reviewer_decides_a_pair_and_the_next_run_applies_it() {
         assert_eq!(history[0].author, "analyst", "the reviewer is the author");
         let shown = analyst.get(&app, &back).await;
         assert!(shown.body.contains("id=\"recorded\""), "{}", shown.body);
+        // A decided pair leaves the queue at once, before the next run.
+        let form_for = |l: &str, r: &str| {
+            format!(
+                "<input type=\"hidden\" name=\"left\" value=\"{l}\"><input type=\"hidden\" name=\"right\" value=\"{r}\">"
+            )
+        };
         assert!(
-            shown.body.contains("class=\"decided\""),
-            "the pair shows its pending decision"
+            page.body.contains(&form_for(&cyr, &lat)) || page.body.contains(&form_for(&lat, &cyr)),
+            "the pair was offered for a decision"
+        );
+        assert!(
+            !shown.body.contains(&form_for(&cyr, &lat))
+                && !shown.body.contains(&form_for(&lat, &cyr)),
+            "the decided pair is still in the queue"
         );
         assert!(
             shown.body.contains("id=\"stale\""),
