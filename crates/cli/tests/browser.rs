@@ -508,7 +508,12 @@ fn a_reviewer_joins_two_spellings_and_previews_a_list() {
         dom.contains("id=\"recorded\""),
         "the decision is confirmed: {dom}"
     );
-    assert!(dom.contains("class=\"decided\""));
+    // The decided pair has left the queue.
+    let still = b.eval(
+        "(() => [...document.querySelectorAll('section.pair')].some(s =>
+             s.textContent.includes('Kassymov') && s.textContent.includes('Қасымов')))()",
+    );
+    assert_eq!(still, json!(false), "the decided pair is still offered");
     b.screenshot("11-review-recorded.png");
 
     // Run the linkage from the page: the two spellings become one person.
