@@ -158,13 +158,13 @@ pub enum SealCommand {
 pub struct HandlerArgs {
     /// The compartment's name (see `qantar seal list`).
     #[arg(long)]
-    compartment: String,
+    pub compartment: String,
     /// The handler who opens the compartment.
     #[arg(long)]
-    handler: String,
+    pub handler: String,
     /// The handler's key file, if they use one instead of a passphrase.
     #[arg(long, value_name = "FILE")]
-    key_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
 }
 
 fn input(field: &str, reason: impl Into<String>) -> anyhow::Error {
@@ -205,7 +205,7 @@ fn opens_with(spec: &KekSpec) -> Value {
 /// Open the compartment as the handler: their key file, or a passphrase
 /// from standard input. Returns the key-encryption key too, for a rotation
 /// that keeps it.
-fn unlock(archive: &Archive, by: &HandlerArgs) -> anyhow::Result<(Unlocked, Kek)> {
+pub(crate) fn unlock(archive: &Archive, by: &HandlerArgs) -> anyhow::Result<(Unlocked, Kek)> {
     let (c, h) = (by.compartment.as_str(), by.handler.as_str());
     // Checked before anything is asked: no compartment, no grant, or the
     // wrong kind of secret is said at once.
