@@ -104,6 +104,7 @@ fn type_field(kind: Kind) -> Option<&'static str> {
         Kind::Claim => "claim_type",
         Kind::Relationship => "relation",
         Kind::LinkDecision => "verdict",
+        Kind::Consent => "audience",
         Kind::Person | Kind::Event | Kind::ListEntry => return None,
     })
 }

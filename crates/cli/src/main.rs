@@ -7,13 +7,18 @@
 //! files and the clock, draws randomness for keys and ids, shows progress,
 //! and renders results; `qantar-store` does the work.
 
+mod audit_cmd;
 mod clock;
+mod consent_cmd;
 mod demo;
 mod enlarge;
+mod evidence_cmd;
+mod export_cmd;
 mod input;
 mod link_cmd;
 mod lock_cmd;
 mod output;
+mod redact_cmd;
 mod register_cmd;
 mod seal_cmd;
 mod synth_cmd;
@@ -250,6 +255,11 @@ enum Command {
     /// Sealed compartments for confidential records: set up, grant, rotate, back up, unseal, erase.
     #[command(subcommand)]
     Seal(seal_cmd::SealCommand),
+    /// Photos and documents attached to records: originals kept with their hash, public copies stripped.
+    #[command(subcommand)]
+    Evidence(evidence_cmd::EvidenceCommand),
+    /// The audit trail from the ledger: unsealings, permission changes, exports, erasures, retractions.
+    Audit(audit_cmd::AuditArgs),
     /// The register's list-overlap table, overall or by stratum (the MSE JSON format with --json).
     Overlaps {
         /// region, act-type or period (by month; or day, week).
@@ -258,6 +268,13 @@ enum Command {
     },
     /// Generate a synthetic population and overlapping victim lists with known truth.
     Synth(synth_cmd::SynthArgs),
+    /// Consent records: what each person and testimony agreed may be published; withdrawal.
+    #[command(subcommand)]
+    Consent(consent_cmd::ConsentCommand),
+    /// Append the public version of a record: identifying fields dropped, the original untouched.
+    Redact(redact_cmd::RedactArgs),
+    /// Write what the public site shows to files (JSON Lines or CSV) with a signed manifest.
+    Export(export_cmd::ExportArgs),
 }
 
 #[derive(Subcommand)]
@@ -826,7 +843,6 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             what: UserCommand::Add { name, role },
         } => {
             let dir = archive_dir(&cli.archive)?;
-            drop(open(&cli.archive)?);
             let role = qantar_web::Role::parse(&role).ok_or_else(|| {
                 bad_input(
                     "--role",
@@ -843,8 +859,16 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
                 .read_line(&mut password)
                 .context("cannot read the password")?;
             let password = password.trim_end_matches(['\r', '\n']);
+            let mut archive = open(&cli.archive)?;
             qantar_web::add_user(&dir, &name, role, password)
                 .map_err(|e| bad_input("user", format!("{e:#}")))?;
+            lock_cmd::record_account_change(
+                &mut archive,
+                &stamp(&cli.author),
+                &name,
+                "created",
+                Some(("role", json!(role.as_str()))),
+            )?;
             if cli.json {
                 println!(
                     "{}",
@@ -859,9 +883,16 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             what: TokenCommand::Add { account, label },
         } => {
             let dir = archive_dir(&cli.archive)?;
-            drop(open(&cli.archive)?);
+            let mut archive = open(&cli.archive)?;
             let token = qantar_web::create_token(&dir, &account, &label)
                 .map_err(|e| bad_input("token", format!("{e:#}")))?;
+            lock_cmd::record_account_change(
+                &mut archive,
+                &stamp(&cli.author),
+                &account,
+                "token_issued",
+                Some(("label", json!(label))),
+            )?;
             if cli.json {
                 println!(
                     "{}",
@@ -955,8 +986,15 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             )?)
         }
         Command::Link(args) => Ok(link_cmd::run(&args, cli.json)?),
-        Command::Lock => Ok(lock_cmd::run(&cli.archive, cli.json)?),
+        Command::Lock => Ok(lock_cmd::run(&cli.archive, &stamp(&cli.author), cli.json)?),
         Command::Seal(cmd) => Ok(seal_cmd::run(&cmd, &cli.archive, &cli.author, cli.json)?),
+        Command::Evidence(cmd) => Ok(evidence_cmd::run(
+            &cmd,
+            &cli.archive,
+            &cli.author,
+            cli.json,
+        )?),
+        Command::Audit(args) => Ok(audit_cmd::run(&open(&cli.archive)?, &args, cli.json)?),
         Command::Import(args) => {
             let mut archive = open(&cli.archive)?;
             Ok(register_cmd::import(
@@ -987,6 +1025,9 @@ fn run(cli: Cli, out: &Out) -> Result<ExitCode, Failure> {
             cli.json,
         )?),
         Command::Synth(args) => Ok(synth_cmd::run(&args, cli.json)?),
+        Command::Consent(cmd) => consent_cmd::run(&cmd, &cli.archive, &cli.author, cli.json),
+        Command::Redact(args) => redact_cmd::run(&args, &cli.archive, &cli.author, cli.json),
+        Command::Export(args) => export_cmd::run(&args, &cli.archive, &cli.author, cli.json),
     }
 }
 

@@ -62,9 +62,19 @@ pub struct ImportArgs {
     /// A date of the violation for every row, e.g. 2022-01.
     #[arg(long)]
     pub date: Option<String>,
-    /// Confidentiality of the entries (default: restricted).
+    /// Confidentiality of the entries (default: restricted; confidential with --compartment).
     #[arg(long)]
     pub confidentiality: Option<String>,
+    /// Seal the rows into this compartment (needed for confidential rows once the archive
+    /// seals; see `qantar seal list`). The handler's passphrase is read from standard input.
+    #[arg(long, requires = "handler")]
+    pub compartment: Option<String>,
+    /// The handler who opens the compartment.
+    #[arg(long, requires = "compartment")]
+    pub handler: Option<String>,
+    /// The handler's key file, if they use one instead of a passphrase.
+    #[arg(long, value_name = "FILE", requires = "compartment")]
+    pub key_file: Option<PathBuf>,
     /// Rows committed per transaction.
     #[arg(long, default_value_t = 5000)]
     pub batch_size: usize,
@@ -127,6 +137,8 @@ pub fn import(
             c.parse::<Confidentiality>()
                 .map_err(|e| input_error("--confidentiality", e.to_string()))?,
         ),
+        // A list sealed into a compartment is confidential unless said otherwise.
+        None if args.compartment.is_some() => Some(Confidentiality::Confidential),
         None => None,
     };
     let opts = ImportOptions {
@@ -138,12 +150,25 @@ pub fn import(
         batch_size: args.batch_size,
         dry_run: args.dry_run,
     };
+    // Asked for only once the file and the mapping are known to be good.
+    let keys = match (&args.compartment, &args.handler) {
+        (Some(compartment), Some(handler)) => {
+            let by = crate::seal_cmd::HandlerArgs {
+                compartment: compartment.clone(),
+                handler: handler.clone(),
+                key_file: args.key_file.clone(),
+            };
+            Some(crate::seal_cmd::unlock(archive, &by)?.0)
+        }
+        _ => None,
+    };
     let bar = Progress::new("import", quiet, false);
-    let report = qantar_register::import(
+    let report = qantar_register::import_sealed(
         archive,
         &mut table,
         &bound,
         &opts,
+        keys.as_ref(),
         stamp,
         &mut uuid::Uuid::now_v7,
         &mut |p| {
@@ -181,6 +206,14 @@ pub fn import(
             report.already_present,
             report.bad_rows.len()
         );
+        if let Some(c) = &report.compartment {
+            println!(
+                "  {} sealed into compartment {c}; {} earlier sealed rows were opened to find \
+                 those already present (recorded as one audit.unsealed entry)",
+                count(report.sealed, "row", "rows"),
+                report.sealed_compared
+            );
+        }
         for w in &report.warnings {
             println!("  warning: {w}");
         }
@@ -241,6 +274,17 @@ pub fn link_archive(
     );
     for l in &summary.lists {
         println!("  {:>8}  {}  ({})", l.entries, l.label, l.id);
+    }
+    if summary.sealed_skipped > 0 {
+        println!(
+            "  {} not linked: sealed records are left out of linkage, so their content never \
+             reaches the linkage tables in clear",
+            count(
+                summary.sealed_skipped,
+                "sealed list entry or person was",
+                "sealed list entries and persons were"
+            )
+        );
     }
     println!(
         "  {} candidate pairs compared, {} matched; {} waiting for review (`qantar review`)",

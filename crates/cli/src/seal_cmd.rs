@@ -279,17 +279,17 @@ pub fn run(
             compartment,
             handler,
             key_file_out,
-        } => init(archive, compartment, handler, key_file_out, json),
+        } => init(archive, author, compartment, handler, key_file_out, json),
         SealCommand::List => list(&open_archive(archive)?, json),
         SealCommand::Grant {
             by,
             to,
             new_key_file_out,
-        } => grant(archive, by, to, new_key_file_out, json),
+        } => grant(archive, author, by, to, new_key_file_out, json),
         SealCommand::Revoke {
             compartment,
             handler,
-        } => revoke(archive, compartment, handler, json),
+        } => revoke(archive, author, compartment, handler, json),
         SealCommand::Add { by, file } => add(archive, author, by, file, json),
         SealCommand::Show {
             id,
@@ -298,18 +298,19 @@ pub fn run(
             key_file,
         } => show(archive, author, id, compartment, handler, key_file, json),
         SealCommand::Erase { id, reason, yes } => erase(archive, author, id, reason, *yes, json),
-        SealCommand::Rotate { by } => rotate(archive, by, json),
+        SealCommand::Rotate { by } => rotate(archive, author, by, json),
         SealCommand::Backup { by, out } => backup(archive, by, out, json),
         SealCommand::Restore {
             file,
             handler,
             new_key_file_out,
-        } => restore(archive, file, handler, new_key_file_out, json),
+        } => restore(archive, author, file, handler, new_key_file_out, json),
     }
 }
 
 fn init(
     dir: &Option<PathBuf>,
+    author: &Option<String>,
     compartment: &str,
     handler: &str,
     key_file_out: &Option<PathBuf>,
@@ -342,11 +343,10 @@ fn init(
             ))?)?
         }
     };
-    let created =
-        archive
-            .store
-            .create_compartment(compartment, handler, &kek, &crate::clock::now_utc());
+    let stamp = crate::stamp(author);
+    let created = archive.create_compartment(compartment, handler, &kek, &stamp);
     let keys = or_forget(key_file_out, created.map_err(anyhow::Error::from))?;
+    let audit_entry = archive.store.size()? - 1;
     if json {
         print_json(&json!({
             "ok": true,
@@ -356,10 +356,12 @@ fn init(
             "opens_with": opens_with(kek.spec()),
             "key_file": key_file_out,
             "warning": LOST_KEY_WARNING,
+            "audit_entry": audit_entry,
         }))?;
     } else {
         println!("Created compartment {compartment} with handler {handler}.");
         println!("Confidential records in this archive must now be written sealed.");
+        println!("Recorded in ledger entry {audit_entry} (audit.compartment_created).");
         if let Some(p) = key_file_out {
             println!(
                 "Key file of {handler}: {} (readable only by you).",
@@ -434,6 +436,7 @@ fn list(archive: &Archive, json: bool) -> anyhow::Result<ExitCode> {
 
 fn grant(
     dir: &Option<PathBuf>,
+    author: &Option<String>,
     by: &HandlerArgs,
     to: &str,
     new_key_file_out: &Option<PathBuf>,
@@ -450,8 +453,8 @@ fn grant(
         .iter()
         .any(|c| c.name == by.compartment && c.handlers.iter().any(|h| h == to));
     let kek = new_handler_kek(to, new_key_file_out)?;
-    let granted = archive.store.grant(&keys, to, &kek);
-    or_forget(new_key_file_out, granted.map_err(anyhow::Error::from))?;
+    let granted = archive.grant(&keys, to, &kek, &crate::stamp(author));
+    let receipt = or_forget(new_key_file_out, granted.map_err(anyhow::Error::from))?;
     let c = &by.compartment;
     if json {
         print_json(&json!({
@@ -462,6 +465,7 @@ fn grant(
             "replaced": replaced,
             "opens_with": opens_with(kek.spec()),
             "key_file": new_key_file_out,
+            "audit_entry": receipt.first_seq,
         }))?;
     } else {
         let verb = if replaced {
@@ -469,7 +473,11 @@ fn grant(
         } else {
             "Granted"
         };
-        println!("{verb} {to} for compartment {c} (by {}).", by.handler);
+        println!(
+            "{verb} {to} for compartment {c} (by {}); recorded in ledger entry {} \
+             (audit.granted).",
+            by.handler, receipt.first_seq
+        );
         if let Some(p) = new_key_file_out {
             println!(
                 "Key file of {to}: {} (mode 0600). Hand it over privately; whoever holds it \
@@ -483,12 +491,13 @@ fn grant(
 
 fn revoke(
     dir: &Option<PathBuf>,
+    author: &Option<String>,
     compartment: &str,
     handler: &str,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut archive = open_archive(dir)?;
-    archive.store.revoke(compartment, handler)?;
+    let receipt = archive.revoke(compartment, handler, &crate::stamp(author))?;
     let advice = format!(
         "if {handler} may have kept a copy of the compartment key, rotate it: qantar seal rotate \
          --compartment {compartment} --handler <another handler>"
@@ -496,9 +505,14 @@ fn revoke(
     if json {
         print_json(&json!({
             "ok": true, "compartment": compartment, "revoked": handler, "advice": advice,
+            "audit_entry": receipt.first_seq,
         }))?;
     } else {
-        println!("Revoked {handler}'s grant for compartment {compartment}.");
+        println!(
+            "Revoked {handler}'s grant for compartment {compartment}; recorded in ledger entry \
+             {} (audit.revoked).",
+            receipt.first_seq
+        );
         println!("Note: {advice}.");
     }
     Ok(ExitCode::SUCCESS)
@@ -718,7 +732,12 @@ fn erase(
     Ok(ExitCode::SUCCESS)
 }
 
-fn rotate(dir: &Option<PathBuf>, by: &HandlerArgs, json: bool) -> anyhow::Result<ExitCode> {
+fn rotate(
+    dir: &Option<PathBuf>,
+    author: &Option<String>,
+    by: &HandlerArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let mut archive = open_archive(dir)?;
     let (keys, kek) = unlock(&archive, by)?;
     let before = archive
@@ -730,9 +749,9 @@ fn rotate(dir: &Option<PathBuf>, by: &HandlerArgs, json: bool) -> anyhow::Result
     // Only the rotating handler is re-granted: asking the others for their
     // passphrases at this keyboard would defeat personal passphrases, and a
     // rotation is usually meant to shut someone out.
-    let new = archive
-        .store
-        .rotate_compartment(&keys, &[(by.handler.as_str(), &kek)])?;
+    let new =
+        archive.rotate_compartment(&keys, &[(by.handler.as_str(), &kek)], &crate::stamp(author))?;
+    let audit_entry = archive.store.size()? - 1;
     let dropped: Vec<&String> = before
         .handlers
         .iter()
@@ -753,6 +772,7 @@ fn rotate(dir: &Option<PathBuf>, by: &HandlerArgs, json: bool) -> anyhow::Result
             "handler": h,
             "handlers_to_regrant": dropped,
             "regrant_commands": regrant,
+            "audit_entry": audit_entry,
         }))?;
     } else {
         println!(
@@ -763,6 +783,7 @@ fn rotate(dir: &Option<PathBuf>, by: &HandlerArgs, json: bool) -> anyhow::Result
             if before.records == 1 { "" } else { "s" }
         );
         println!("{h} keeps access with the same passphrase or key file.");
+        println!("Recorded in ledger entry {audit_entry} (audit.rotated).");
         if !dropped.is_empty() {
             println!(
                 "These handlers have no access until granted again (each types a new passphrase, \
@@ -819,6 +840,7 @@ fn backup(
 
 fn restore(
     dir: &Option<PathBuf>,
+    author: &Option<String>,
     file: &Path,
     handler: &str,
     new_key_file_out: &Option<PathBuf>,
@@ -841,9 +863,9 @@ fn restore(
         ));
     }
     let pass = secret::existing_passphrase("passphrase of the key backup")?;
+    let stamp = crate::stamp(author);
     let restored = archive
-        .store
-        .restore_keys_with_passphrase(&bytes, &pass)
+        .restore_keys_with_passphrase(&bytes, &pass, &stamp)
         .map_err(|e| match e {
             // The file given is at fault (exit 2), not the archive.
             StoreError::Backup(
@@ -867,7 +889,7 @@ fn restore(
             ));
         }
         return Err(StoreError::Sealing(format!(
-            "this key backup opens no current compartment of the archive ({}); nothing was changed",
+            "this key backup opens no current compartment of the archive ({}); no grant was made",
             why.join("; ")
         ))
         .into());
@@ -875,7 +897,7 @@ fn restore(
     let kek = new_handler_kek(handler, new_key_file_out)?;
     let mut granted = Vec::new();
     for keys in &restored.unlocked {
-        let done = archive.store.grant(keys, handler, &kek);
+        let done = archive.grant(keys, handler, &kek, &stamp);
         if granted.is_empty() {
             // Nothing granted yet: the new key file would open nothing.
             or_forget(new_key_file_out, done.map_err(anyhow::Error::from))?;

@@ -4,113 +4,13 @@
 
 mod util;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
+use std::process::Command;
 
+use util::http::{http, serve};
 use util::{Scratch, bin, json, qantar};
 
 const PASSWORD: &str = "a long test password";
-
-/// The server, stopped when the test ends however it ends.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(archive: &Path) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("address");
-    let child = Command::new(bin())
-        .args(["--archive", archive.to_str().expect("path"), "serve"])
-        .args(["--listen", &addr.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start qantar serve");
-    let server = Server { child, addr };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(addr).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "qantar serve did not start listening on {addr}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
-
-/// One HTTP/1.1 exchange on its own connection.
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Reply {
-    /// The `name=value` of a cookie the reply sets.
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.head
-            .lines()
-            .filter_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("set-cookie").then(|| v.trim())
-            })
-            .find(|v| v.starts_with(&format!("{name}=")))
-            .map(|v| v.split(';').next().unwrap_or_default().to_string())
-    }
-
-    fn location(&self) -> String {
-        self.head
-            .lines()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("location")
-                    .then(|| v.trim().to_string())
-            })
-            .unwrap_or_default()
-    }
-}
-
-fn http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).expect("send");
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("no status line: {head}"));
-    Reply {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-    }
-}
 
 fn enc(s: &str) -> String {
     qantar_web::html::url_part(s)
@@ -191,6 +91,16 @@ fn qantar_lock_ends_sessions_and_tokens_of_a_running_server() {
     assert_eq!(report["sessions_ended"], 1, "{report}");
     assert_eq!(report["tokens_revoked"], 1, "{report}");
     assert_eq!(report["lock_generation"], 1, "{report}");
+    // The lock is in the ledger with who pressed it (QANTAR_AUTHOR).
+    let log = qantar_store::Archive::open(&archive).expect("archive");
+    let last = log
+        .store
+        .entry(log.store.size().expect("size") - 1)
+        .expect("entry");
+    assert_eq!(last.kind, "audit.account_changed");
+    assert_eq!(last.author, "tester");
+    assert_eq!(last.payload["change"], "locked");
+    drop(log);
 
     // The same server, not restarted: the session and the token are gone.
     let after = http(addr, "GET", "/workspace/", &[("Cookie", &session)], "");

@@ -169,6 +169,22 @@ impl Conv for Date {
     }
 }
 
+/// One exact day, `YYYY-MM-DD`: consent is given and withdrawn on a day,
+/// and which consent governs is decided by comparing them.
+pub(crate) struct Day;
+impl Conv for Day {
+    type Out = crate::date::CivilDate;
+    fn expects(&self) -> String {
+        "a day as \"YYYY-MM-DD\", e.g. \"2024-03-15\"".to_owned()
+    }
+    fn conv(&self, v: &Value) -> Result<crate::date::CivilDate, String> {
+        match v {
+            Value::String(s) => s.parse().map_err(|e: crate::date::DateError| e.to_string()),
+            _ => Err(wrong(self.expects(), v)),
+        }
+    }
+}
+
 pub(crate) struct Count;
 impl Conv for Count {
     type Out = CountRange;

@@ -1,4 +1,4 @@
-//! The ten kinds of record and the three confidentiality levels.
+//! The eleven kinds of record and the three confidentiality levels.
 
 use std::fmt;
 use std::str::FromStr;
@@ -21,10 +21,13 @@ pub enum Kind {
     ListEntry,
     /// A reviewer's decision that two records are, or are not, one person.
     LinkDecision,
+    /// What a person (or the giver of a testimony) agreed to: who may see
+    /// the record about them, and whether named or anonymised.
+    Consent,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Person,
         Kind::Event,
         Kind::Act,
@@ -35,6 +38,7 @@ impl Kind {
         Kind::Relationship,
         Kind::ListEntry,
         Kind::LinkDecision,
+        Kind::Consent,
     ];
 
     /// The name used in JSON (`"kind": "person"`) and in entry kinds
@@ -51,6 +55,7 @@ impl Kind {
             Kind::Relationship => "relationship",
             Kind::ListEntry => "list_entry",
             Kind::LinkDecision => "link_decision",
+            Kind::Consent => "consent",
         }
     }
 
@@ -67,6 +72,7 @@ impl Kind {
             Kind::Relationship => "relationships",
             Kind::ListEntry => "list_entries",
             Kind::LinkDecision => "link_decisions",
+            Kind::Consent => "consents",
         }
     }
 
@@ -83,6 +89,33 @@ impl Kind {
             Kind::Relationship => "a relationship",
             Kind::ListEntry => "a list entry",
             Kind::LinkDecision => "a link decision",
+            Kind::Consent => "a consent record",
+        }
+    }
+
+    /// The fields that identify a person or a source: what redaction
+    /// drops from a derived public record unless told to keep it. Required
+    /// fields among them (a person's `names`, a source's `title`) are
+    /// replaced by a neutral placeholder instead, since the record needs
+    /// one. Kinds whose identifying content is only references (acts point
+    /// to a victim, relationships to persons) have none: the public
+    /// snapshot cuts references to hidden records already.
+    pub fn sensitive_fields(self) -> &'static [&'static str] {
+        match self {
+            Kind::Person => &["names", "birth_date", "residence", "occupation", "portrait"],
+            // The author of a testimony is the informant; its url or
+            // archive locator leads to the recording; `received` and
+            // `reported_in` say when and through whom it came.
+            Kind::Source => &["title", "author", "url", "received", "reported_in"],
+            Kind::Act => &["description"],
+            Kind::Event => &[],
+            Kind::Place => &[],
+            Kind::Claim => &["claimant"],
+            Kind::Proceeding => &["title", "charge"],
+            Kind::Relationship => &[],
+            Kind::ListEntry => &["values", "fields"],
+            Kind::LinkDecision => &["reason"],
+            Kind::Consent => &["partners"],
         }
     }
 }
@@ -96,7 +129,7 @@ impl fmt::Display for Kind {
 /// A word that is not the name of a kind.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown kind \"{0}\"; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision (or the plural)"
+    "unknown kind \"{0}\"; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision, consent (or the plural)"
 )]
 pub struct UnknownKind(pub String);
 

@@ -11,9 +11,11 @@
 //! each other and to units. For counting, **list entries** keep each row of
 //! an imported list of victims as the list wrote it, and **link decisions**
 //! record a reviewer's verdict that two records are, or are not, one person.
-//! A [`Record`] is one of these ten [`Kind`]s: a
-//! common envelope (id, ref, [`Confidentiality`], citations, notes) around a
-//! [`Body`].
+//! **Consent** records say what a person, or the giver of a testimony,
+//! agreed may be published ([`consent`]).
+//! A [`Record`] is one of these eleven [`Kind`]s: a
+//! common envelope (id, ref, [`Confidentiality`], `derived_from`, citations,
+//! notes) around a [`Body`].
 //!
 //! The JSON shape is the contract in `docs/record-format.md`.
 //! [`Record::from_json`] checks everything that can be checked from the
@@ -38,6 +40,7 @@
 //! and [`Record::resolve_references`] hand it every reference field with its
 //! path and expected kind, so those checks report errors in the same shape.
 
+pub mod consent;
 pub mod count;
 pub mod date;
 pub mod document;
@@ -49,6 +52,9 @@ pub mod text;
 pub mod time;
 pub mod vocab;
 
+pub use consent::{
+    ConsentBook, Decision, Redaction, Verdict, check_redaction, identifying_fields, redact,
+};
 pub use count::{CountError, CountRange};
 pub use date::{ApproxDate, CivilDate, DateError};
 pub use document::{TomlDocumentError, document_records, toml_document};
@@ -56,9 +62,9 @@ pub use error::{FieldError, FieldErrors};
 pub use fields::is_valid_ref;
 pub use kind::{Confidentiality, Kind, UnknownConfidentiality, UnknownKind};
 pub use record::{
-    Act, Body, Citation, Claim, Coordinates, Event, LINKAGE_FIELDS, LinkDecision, ListEntry,
-    Perpetrator, Person, PersonName, Place, Proceeding, ProceedingPerson, Record, RecordIndex,
-    Reference, Relationship, Source, StatusChange, VERDICTS, allowed_fields, is_linkage_field,
-    needs_sources,
+    Act, Body, Citation, Claim, Consent, Coordinates, Event, LINKAGE_FIELDS, LinkDecision,
+    ListEntry, Perpetrator, Person, PersonName, Place, Proceeding, ProceedingPerson, Record,
+    RecordIndex, Reference, Relationship, Source, StatusChange, VERDICTS, allowed_fields,
+    is_linkage_field, needs_sources, reference_alternatives,
 };
 pub use text::{LangText, TextError};

@@ -1,4 +1,4 @@
-//! Records: the ten kinds, their JSON form, and the checks that need no
+//! Records: the eleven kinds, their JSON form, and the checks that need no
 //! other record.
 
 use serde_json::{Map, Value};
@@ -7,8 +7,8 @@ use crate::count::CountRange;
 use crate::date::{ApproxDate, CivilDate, definitely_before};
 use crate::error::{FieldError, FieldErrors};
 use crate::fields::{
-    Bool, Count, Date, Degrees, Fields, Id, Int, LanguageTag, OneOf, RefName, Str, Target, Term,
-    Text, Url,
+    Bool, Count, Date, Day, Degrees, Fields, Id, Int, LanguageTag, OneOf, RefName, Str, Target,
+    Term, Text, Url,
 };
 use crate::kind::{Confidentiality, Kind};
 use crate::text::LangText;
@@ -296,6 +296,32 @@ pub struct LinkDecision {
 /// The verdicts a reviewer can give on a pair.
 pub const VERDICTS: &[&str] = &["same", "different", "unsure"];
 
+/// What a person, or the giver of a testimony, agreed to: who may see the
+/// record about them, and whether with their name. Publishing checks it
+/// (see [`crate::consent`]); a withdrawal is an amendment that sets
+/// `withdrawn_on`, so the consent's history stays in the ledger.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Consent {
+    /// Reference to a person or a source (typically a testimony).
+    pub subject: String,
+    /// `internal`, `partners` or `public` (vocabulary `consent_audiences`).
+    pub audience: String,
+    /// `named` or `anonymised` (vocabulary `consent_identities`).
+    pub identity: String,
+    pub given_on: CivilDate,
+    pub withdrawn_on: Option<CivilDate>,
+    /// Which partners, when the audience is `partners`.
+    pub partners: Option<String>,
+    /// `written`, `oral` or `recorded` (vocabulary `consent_methods`).
+    pub method: Option<String>,
+}
+
+impl Consent {
+    pub fn is_withdrawn(&self) -> bool {
+        self.withdrawn_on.is_some()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
     Person(Person),
@@ -308,6 +334,7 @@ pub enum Body {
     Relationship(Relationship),
     ListEntry(ListEntry),
     LinkDecision(LinkDecision),
+    Consent(Consent),
 }
 
 impl Body {
@@ -323,6 +350,7 @@ impl Body {
             Body::Relationship(_) => Kind::Relationship,
             Body::ListEntry(_) => Kind::ListEntry,
             Body::LinkDecision(_) => Kind::LinkDecision,
+            Body::Consent(_) => Kind::Consent,
         }
     }
 }
@@ -333,6 +361,9 @@ pub struct Record {
     pub id: uuid::Uuid,
     pub r#ref: Option<String>,
     pub confidentiality: Confidentiality,
+    /// The record this one is a redacted public version of (same kind).
+    /// The original stays as it was; this one is what may be published.
+    pub derived_from: Option<String>,
     pub sources: Vec<Citation>,
     pub notes: Option<LangText>,
     pub body: Body,
@@ -345,8 +376,35 @@ pub struct Reference {
     pub field: String,
     /// A UUID or a ref.
     pub target: String,
-    /// The kind the target must have; `None` for any kind (`claim.about`).
+    /// The kind the target must have; `None` for any kind (`claim.about`)
+    /// or for one of `alternatives`.
     pub expected: Option<Kind>,
+    /// When not empty, the kinds the target may have (a consent's subject
+    /// is a person or a source); `expected` is `None` then.
+    pub alternatives: &'static [Kind],
+}
+
+impl Reference {
+    /// Whether a target of `kind` may stand in this field.
+    pub fn accepts(&self, kind: Kind) -> bool {
+        match self.expected {
+            Some(k) => k == kind,
+            None => self.alternatives.is_empty() || self.alternatives.contains(&kind),
+        }
+    }
+
+    /// What the field takes, for "but this field needs …" messages.
+    pub fn wanted(&self) -> String {
+        match (self.expected, self.alternatives) {
+            (Some(k), _) => k.as_str().to_owned(),
+            (None, []) => "record of any kind".to_owned(),
+            (None, alts) => alts
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }
+    }
 }
 
 /// The fields the store indexes for `list` filters and `stats`.
@@ -367,7 +425,17 @@ pub struct RecordIndex {
     pub type_term: Option<String>,
 }
 
-const COMMON_FIELDS: [&str; 6] = ["kind", "id", "ref", "confidentiality", "sources", "notes"];
+const COMMON_FIELDS: [&str; 7] = [
+    "kind",
+    "id",
+    "ref",
+    "confidentiality",
+    "derived_from",
+    "sources",
+    "notes",
+];
+/// How many of [`COMMON_FIELDS`] come before the kind's own fields.
+const LEADING_FIELDS: usize = 5;
 
 fn kind_fields(kind: Kind) -> &'static [&'static str] {
     match kind {
@@ -435,22 +503,45 @@ fn kind_fields(kind: Kind) -> &'static [&'static str] {
             "row", "values", "fields", "place", "act_type", "date", "status",
         ],
         Kind::LinkDecision => &["left", "right", "verdict", "reason"],
+        Kind::Consent => &[
+            "subject",
+            "audience",
+            "identity",
+            "given_on",
+            "withdrawn_on",
+            "partners",
+            "method",
+        ],
     }
 }
 
 /// The keys a record of `kind` may have, in the order `to_json` writes them.
 pub fn allowed_fields(kind: Kind) -> Vec<&'static str> {
-    let mut all: Vec<&'static str> = COMMON_FIELDS[..4].to_vec();
+    let mut all: Vec<&'static str> = COMMON_FIELDS[..LEADING_FIELDS].to_vec();
     all.extend_from_slice(kind_fields(kind));
-    all.extend_from_slice(&COMMON_FIELDS[4..]);
+    all.extend_from_slice(&COMMON_FIELDS[LEADING_FIELDS..]);
     all
 }
 
 /// Whether a record of this kind states facts and so must cite a source.
 /// Sources are the citations themselves; places are geography; a link
-/// decision is the reviewer's own judgement.
+/// decision is the reviewer's own judgement; a consent record is the
+/// person's own word, recorded by the archive.
 pub fn needs_sources(kind: Kind) -> bool {
-    !matches!(kind, Kind::Source | Kind::Place | Kind::LinkDecision)
+    !matches!(
+        kind,
+        Kind::Source | Kind::Place | Kind::LinkDecision | Kind::Consent
+    )
+}
+
+/// The kinds a reference field accepts when it takes more than one (it
+/// reports `expected: None` then). Only a consent's subject does: a
+/// person, or a source such as a testimony.
+pub fn reference_alternatives(kind: Kind, field: &str) -> &'static [Kind] {
+    match (kind, field) {
+        (Kind::Consent, "subject") => &[Kind::Person, Kind::Source],
+        _ => &[],
+    }
 }
 
 impl Record {
@@ -480,7 +571,7 @@ impl Record {
             None | Some(Value::Null) => {
                 return Err(FieldErrors::one(
                     "kind",
-                    "required; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision",
+                    "required; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision, consent",
                 ));
             }
             Some(Value::String(s)) => match s.parse::<Kind>() {
@@ -496,7 +587,7 @@ impl Record {
                     return Err(FieldErrors::one(
                         "kind",
                         format!(
-                            "unknown kind {}; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision",
+                            "unknown kind {}; expected one of: person, event, act, place, source, claim, proceeding, relationship, list_entry, link_decision, consent",
                             crate::fields::quote(s)
                         ),
                     ));
@@ -522,6 +613,20 @@ impl Record {
             "confidentiality",
             OneOf(&["public", "restricted", "confidential"]),
         );
+        let derived_from = f.opt("derived_from", Target(Some(kind)));
+        if let Some(d) = &derived_from {
+            if kind == Kind::Consent {
+                f.error(
+                    "derived_from",
+                    "a consent record has no public version; leave \"derived_from\" out",
+                );
+            } else if Some(d) == r#ref.as_ref() || Some(d) == id.map(|u| u.to_string()).as_ref() {
+                f.error(
+                    "derived_from",
+                    "a record cannot be derived from itself; name the original record",
+                );
+            }
+        }
         let sources = read_citations(&mut f);
         let notes = f.opt("notes", Text);
         let body = match kind {
@@ -535,6 +640,7 @@ impl Record {
             Kind::Relationship => read_relationship(&mut f).map(Body::Relationship),
             Kind::ListEntry => read_list_entry(&mut f).map(Body::ListEntry),
             Kind::LinkDecision => read_link_decision(&mut f).map(Body::LinkDecision),
+            Kind::Consent => read_consent(&mut f).map(Body::Consent),
         };
         if needs_sources(kind) && sources.is_empty() && !f.has_error("sources") {
             f.error(
@@ -549,11 +655,22 @@ impl Record {
             Some(c) => c.parse().unwrap_or_default(),
             None => default_confidentiality(body.as_ref()),
         };
+        if kind == Kind::Consent && confidentiality != Confidentiality::Restricted {
+            f.error(
+                "confidentiality",
+                format!(
+                    "a consent record is \"restricted\" (the default), not \"{confidentiality}\": \
+                     it is never published, and publishing must be able to read it without a \
+                     compartment key; leave \"confidentiality\" out"
+                ),
+            );
+        }
         match body {
             Some(body) if errors.is_empty() => Ok(Record {
                 id: id.unwrap_or_else(mint),
                 r#ref,
                 confidentiality,
+                derived_from,
                 sources,
                 notes,
                 body,
@@ -572,6 +689,11 @@ impl Record {
         m.insert(
             "confidentiality".into(),
             Value::String(self.confidentiality.as_str().into()),
+        );
+        put(
+            &mut m,
+            "derived_from",
+            self.derived_from.as_deref().map(string),
         );
         match &self.body {
             Body::Person(p) => write_person(&mut m, p),
@@ -612,6 +734,7 @@ impl Record {
                 m.insert("verdict".into(), string(&d.verdict));
                 put_text(&mut m, "reason", d.reason.as_ref());
             }
+            Body::Consent(c) => write_consent(&mut m, c),
         }
         if !self.sources.is_empty() {
             let list = self.sources.iter().map(citation_json).collect();
@@ -623,10 +746,12 @@ impl Record {
 
     /// Every reference field, with its path and the kind it must point to.
     pub fn references(&self) -> Vec<Reference> {
+        let kind = self.kind();
         let mut copy = self.clone();
         copy.ref_slots()
             .into_iter()
             .map(|(field, expected, target)| Reference {
+                alternatives: reference_alternatives(kind, &field),
                 field,
                 target: target.clone(),
                 expected,
@@ -643,8 +768,10 @@ impl Record {
         resolve: &mut dyn FnMut(&Reference) -> Result<String, String>,
     ) -> Result<(), FieldErrors> {
         let mut errors = Vec::new();
+        let kind = self.kind();
         for (field, expected, target) in self.ref_slots() {
             let reference = Reference {
+                alternatives: reference_alternatives(kind, &field),
                 field,
                 target: target.clone(),
                 expected,
@@ -698,6 +825,10 @@ impl Record {
                 (None, None) => "unnamed".to_owned(),
             },
             Body::LinkDecision(d) => format!("{} {} {}", d.left, d.verdict, d.right),
+            Body::Consent(c) => match c.withdrawn_on {
+                Some(w) => format!("consent of {}: withdrawn {w}", c.subject),
+                None => format!("consent of {}: {}, {}", c.subject, c.audience, c.identity),
+            },
         }
     }
 
@@ -715,6 +846,10 @@ impl Record {
         };
         match &self.body {
             Body::Person(_) | Body::Place(_) | Body::Relationship(_) | Body::LinkDecision(_) => {}
+            Body::Consent(c) => {
+                ix.date_earliest = Some(c.given_on);
+                ix.date_latest = Some(c.withdrawn_on.unwrap_or(c.given_on));
+            }
             Body::ListEntry(e) => span(e.date.as_ref()),
             Body::Event(e) => span(Some(&e.date)),
             Body::Act(a) => span(a.date.as_ref()),
@@ -759,6 +894,8 @@ impl Record {
                 ix.status = e.status.clone();
             }
             Body::LinkDecision(d) => ix.type_term = Some(d.verdict.clone()),
+            // Listing consents by audience is what `consent list` filters on.
+            Body::Consent(c) => ix.type_term = Some(c.audience.clone()),
         }
         ix
     }
@@ -767,7 +904,11 @@ impl Record {
     /// then the body's fields in contract order.
     fn ref_slots(&mut self) -> Vec<(String, Option<Kind>, &mut String)> {
         use Kind::*;
+        let kind = self.kind();
         let mut slots: Vec<(String, Option<Kind>, &mut String)> = Vec::new();
+        if let Some(d) = self.derived_from.as_mut() {
+            slots.push(("derived_from".to_owned(), Some(kind), d));
+        }
         for (i, c) in self.sources.iter_mut().enumerate() {
             let field = if c.is_bare() {
                 format!("sources[{i}]")
@@ -860,6 +1001,8 @@ impl Record {
                 one(&mut slots, "left", None, Some(&mut d.left));
                 one(&mut slots, "right", None, Some(&mut d.right));
             }
+            // A person or a source: see `reference_alternatives`.
+            Body::Consent(c) => one(&mut slots, "subject", None, Some(&mut c.subject)),
         }
         slots
     }
@@ -1367,6 +1510,53 @@ fn read_link_decision(f: &mut Fields<'_, '_>) -> Option<LinkDecision> {
         verdict: verdict?,
         reason,
     })
+}
+
+fn read_consent(f: &mut Fields<'_, '_>) -> Option<Consent> {
+    let subject = f.req("subject", Target(None));
+    let audience = f.req("audience", Term(named(vocab::CONSENT_AUDIENCES)));
+    let identity = f.req("identity", Term(named(vocab::CONSENT_IDENTITIES)));
+    let given_on = f.req("given_on", Day);
+    let withdrawn_on = f.opt("withdrawn_on", Day);
+    let partners = f.opt("partners", Str);
+    let method = f.opt("method", Term(named(vocab::CONSENT_METHODS)));
+    if let (Some(g), Some(w)) = (given_on, withdrawn_on)
+        && w < g
+    {
+        f.error(
+            "withdrawn_on",
+            format!("{w} is before the consent was given ({g}); check both dates"),
+        );
+    }
+    if partners.is_some() && audience.as_deref().is_some_and(|a| a != "partners") {
+        f.error(
+            "partners",
+            "names partners, but the audience is not \"partners\"; set audience to partners or leave \"partners\" out",
+        );
+    }
+    Some(Consent {
+        subject: subject?,
+        audience: audience?,
+        identity: identity?,
+        given_on: given_on?,
+        withdrawn_on,
+        partners,
+        method,
+    })
+}
+
+fn write_consent(m: &mut Map<String, Value>, c: &Consent) {
+    m.insert("subject".into(), string(&c.subject));
+    m.insert("audience".into(), string(&c.audience));
+    m.insert("identity".into(), string(&c.identity));
+    m.insert("given_on".into(), Value::String(c.given_on.to_string()));
+    put(
+        m,
+        "withdrawn_on",
+        c.withdrawn_on.map(|d| Value::String(d.to_string())),
+    );
+    put(m, "partners", c.partners.as_deref().map(string));
+    put(m, "method", c.method.as_deref().map(string));
 }
 
 fn write_list_entry(m: &mut Map<String, Value>, e: &ListEntry) {

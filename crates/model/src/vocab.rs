@@ -81,6 +81,9 @@ pub const PROCEEDING_ROLES: &str = "proceeding_roles";
 pub const PROCEEDING_STATUSES: &str = "proceeding_statuses";
 pub const RELATIONS: &str = "relations";
 pub const CLAIM_TYPES: &str = "claim_types";
+pub const CONSENT_AUDIENCES: &str = "consent_audiences";
+pub const CONSENT_IDENTITIES: &str = "consent_identities";
+pub const CONSENT_METHODS: &str = "consent_methods";
 
 macro_rules! embedded {
     ($($name:ident),* $(,)?) => {
@@ -91,7 +94,7 @@ macro_rules! embedded {
 /// The file contents, keyed by vocabulary name. The macro ties each name
 /// constant to its file so the two cannot drift apart.
 #[allow(non_upper_case_globals)]
-fn sources() -> [(&'static str, &'static str); 15] {
+fn sources() -> [(&'static str, &'static str); 18] {
     const sexes: &str = SEXES;
     const roles: &str = ROLES;
     const person_statuses: &str = PERSON_STATUSES;
@@ -107,6 +110,9 @@ fn sources() -> [(&'static str, &'static str); 15] {
     const proceeding_statuses: &str = PROCEEDING_STATUSES;
     const relations: &str = RELATIONS;
     const claim_types: &str = CLAIM_TYPES;
+    const consent_audiences: &str = CONSENT_AUDIENCES;
+    const consent_identities: &str = CONSENT_IDENTITIES;
+    const consent_methods: &str = CONSENT_METHODS;
     embedded![
         sexes,
         roles,
@@ -123,6 +129,9 @@ fn sources() -> [(&'static str, &'static str); 15] {
         proceeding_statuses,
         relations,
         claim_types,
+        consent_audiences,
+        consent_identities,
+        consent_methods,
     ]
 }
 
@@ -174,7 +183,7 @@ mod tests {
     #[test]
     fn every_vocabulary_parses_and_is_named_after_its_file() {
         let names: Vec<&str> = all().iter().map(|v| v.name.as_str()).collect();
-        assert_eq!(names.len(), 15);
+        assert_eq!(names.len(), 18);
         for (name, text) in sources() {
             let parsed = parse(name, text).unwrap_or_else(|e| panic!("{e}"));
             assert!(!parsed.terms.is_empty(), "{name} has no terms");
@@ -285,6 +294,9 @@ mod tests {
                 "killed injured detained tortured arrested charged convicted amnestied shot missing crowd_size alleged_attackers injured_security_forces vehicles_damaged complaints_filed cases_closed other died_in_custody tortured_to_death killed_by_excessive_force severely_injured participants troops_deployed economic_loss_usd items_stolen cases_opened cases_under_investigation criminally_prosecuted documented_cases killed_with_alcohol_traces killed_found_with_weapon administrative_fine_kzt injured_or_victims",
             ),
             (CLAIM_TYPES, "count fact"),
+            (CONSENT_AUDIENCES, "internal partners public"),
+            (CONSENT_IDENTITIES, "named anonymised"),
+            (CONSENT_METHODS, "written oral recorded"),
         ];
         for (name, ids) in expect {
             let v = named(name);

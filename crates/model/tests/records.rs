@@ -133,7 +133,81 @@ fn full_records() -> Vec<Value> {
             "left": "le-gp-12", "right": "p-bagdat-onaltayev", "verdict": "same",
             "reason": {"en": "Same age and city; the list spells the surname the Russian way."}
         }),
+        json!({
+            "kind": "consent", "id": ID, "confidentiality": "restricted",
+            "subject": "s-testimony-7", "audience": "partners", "identity": "anonymised",
+            "given_on": "2022-03-01", "withdrawn_on": "2023-01-15",
+            "partners": "Kadyr-Kassiet", "method": "recorded",
+            "notes": "Withdrawn by phone."
+        }),
+        json!({
+            "kind": "person", "id": ID, "confidentiality": "public", "derived_from": "p-ermek-abdreshev",
+            "names": [{"value": "Name withheld", "lang": "en"}],
+            "sex": "male", "roles": ["victim"],
+            "sources": ["s1"]
+        }),
     ]
+}
+
+#[test]
+fn consent_records_are_checked() {
+    let why = |v: Value| errors(v).to_string();
+    let base = json!({"kind": "consent", "subject": "p1", "audience": "public",
+        "identity": "named", "given_on": "2023-02-01"});
+    // Needs no source, and is restricted by default.
+    let r = ok(base.clone());
+    assert_eq!(r.confidentiality, Confidentiality::Restricted);
+    assert_eq!(r.index().type_term.as_deref(), Some("public"));
+    let refs = r.references();
+    assert_eq!(refs.len(), 1);
+    assert!(refs[0].accepts(Kind::Person) && refs[0].accepts(Kind::Source));
+    assert!(!refs[0].accepts(Kind::Act));
+    assert_eq!(refs[0].wanted(), "person or source");
+    let with = |k: &str, v: Value| {
+        let mut x = base.clone();
+        x[k] = v;
+        x
+    };
+    let e = why(with("confidentiality", json!("public")));
+    assert!(
+        e.contains("confidentiality") && e.contains("never published"),
+        "{e}"
+    );
+    let e = why(with("confidentiality", json!("confidential")));
+    assert!(e.contains("confidentiality"), "{e}");
+    let e = why(with("audience", json!("everyone")));
+    assert!(e.contains("audience") && e.contains("partners"), "{e}");
+    let e = why(with("identity", json!("pseudonym")));
+    assert!(e.contains("identity") && e.contains("anonymised"), "{e}");
+    let e = why(with("given_on", json!("2023-02")));
+    assert!(e.contains("given_on") && e.contains("not a day"), "{e}");
+    let e = why(with("withdrawn_on", json!("2023-01-31")));
+    assert!(e.contains("withdrawn_on") && e.contains("before"), "{e}");
+    let e = why(with("partners", json!("Kadyr-Kassiet")));
+    assert!(e.contains("partners") && e.contains("audience"), "{e}");
+    let e = why(with("derived_from", json!("c0")));
+    assert!(e.contains("derived_from"), "{e}");
+    let mut missing = base.clone();
+    missing.as_object_mut().unwrap().remove("subject");
+    assert!(why(missing).contains("subject"));
+}
+
+#[test]
+fn derived_from_names_a_record_of_the_same_kind() {
+    let r = ok(
+        json!({"kind": "person", "ref": "p-anon", "derived_from": "p-real",
+        "names": [{"value": "Witness A"}], "sources": ["s1"]}),
+    );
+    assert_eq!(r.derived_from.as_deref(), Some("p-real"));
+    let refs = r.references();
+    assert_eq!(refs[0].field, "derived_from");
+    assert_eq!(refs[0].expected, Some(Kind::Person));
+    let e = errors(
+        json!({"kind": "person", "ref": "p-anon", "derived_from": "p-anon",
+        "names": [{"value": "Witness A"}], "sources": ["s1"]}),
+    )
+    .to_string();
+    assert!(e.contains("derived from itself"), "{e}");
 }
 
 #[test]
@@ -320,7 +394,7 @@ fn unknown_fields_are_refused_at_every_level() {
         "unknown field",
     );
     // Every kind's field list is what the contract names, plus the common fields.
-    assert_eq!(allowed_fields(Kind::Relationship).len(), 6 + 4);
+    assert_eq!(allowed_fields(Kind::Relationship).len(), 7 + 4);
 }
 
 #[test]
@@ -776,6 +850,7 @@ fn r(field: &str, target: &str, expected: Option<Kind>) -> Reference {
         field: field.into(),
         target: target.into(),
         expected,
+        alternatives: &[],
     }
 }
 

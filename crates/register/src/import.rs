@@ -7,12 +7,33 @@
 //! of its cells, counted with multiplicity, so a list that repeats a row
 //! twice keeps both copies, and a re-export with rows in another order or
 //! new rows at the top adds only the new rows.
+//!
+//! # Sealed imports
+//!
+//! In an archive that seals confidential records, a list imported as
+//! `confidential` is written with a compartment unlocked
+//! ([`import_sealed`]): each row's record, cells included, is sealed.
+//! Re-import idempotence still needs each earlier row's digest, and a
+//! digest of a row's cells kept or shown in clear would let anyone holding
+//! the database confirm a guessed row (hash "Айгерим Бекова, 31, Алматы"
+//! and look it up). So no digest is ever stored: for clear rows it is
+//! recomputed from the projection as before, and for sealed rows it is
+//! recomputed in memory after unsealing the compartment's list entries in
+//! one pass ([`Archive::unseal_each`]), which appends one `audit.unsealed`
+//! entry saying who read how many, and why. That is chosen over a keyed
+//! digest (an HMAC under a key derived from the compartment key) because a
+//! keyed digest would change with every key rotation, so a re-import after
+//! a rotation would silently double the list, and it would need a new
+//! place in the schema outside the ledger. The price is decrypting the
+//! compartment's list entries on every sealed import, which is cheap next
+//! to reading the file.
 
 use std::collections::HashMap;
 
 use qantar_link::{PartialDate, parse_date};
 use qantar_model::{Confidentiality, Kind, LINKAGE_FIELDS, vocab};
-use qantar_store::{Archive, Stamp, Store};
+use qantar_store::sealing::SEALED_LABEL;
+use qantar_store::{Archive, Stamp, Store, Unlocked};
 use qantar_table::{BoundMapping, Progress, Table};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -83,11 +104,24 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// Ledger size after the import.
     pub ledger_size: u64,
+    /// The compartment the rows were sealed into, for a sealed import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compartment: Option<String>,
+    /// Rows written (or, for a dry run, to be written) sealed.
+    pub sealed: u64,
+    /// Earlier sealed rows opened to find the ones already present (one
+    /// `audit.unsealed` entry records it).
+    pub sealed_compared: u64,
 }
 
+/// The digest of a row's cells, whatever order they come in: a projection
+/// row written live keeps the file's column order while one rebuilt from
+/// the ledger has them sorted, and both must be known as the same row.
 fn row_digest(values: &[(String, String)]) -> [u8; 32] {
+    let mut sorted: Vec<&(String, String)> = values.iter().collect();
+    sorted.sort();
     let mut h = Sha256::new();
-    for (k, v) in values {
+    for (k, v) in sorted {
         // Length-prefixed, so ("ab","c") and ("a","bc") differ.
         h.update((k.len() as u64).to_be_bytes());
         h.update(k.as_bytes());
@@ -115,24 +149,33 @@ pub fn find_source(store: &Store, source: &str) -> Result<String, RegisterError>
     }
 }
 
-/// The digests of the rows already imported from `source`, with counts.
+/// The digest of a list entry's cells, if it is a row of `source`.
+fn digest_of(data: &Value, source: &str) -> Option<[u8; 32]> {
+    let cites = match data.get("sources").and_then(|s| s.get(0)) {
+        Some(Value::String(s)) => s == source,
+        Some(Value::Object(o)) => o.get("source").and_then(Value::as_str) == Some(source),
+        _ => false,
+    };
+    if !cites {
+        return None;
+    }
+    let values: Vec<(String, String)> = match data.get("values") {
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(row_digest(&values))
+}
+
+/// The digests of the rows in clear already imported from `source`, with
+/// counts. Sealed rows carry no readable cells here; see [`import_sealed`].
 fn existing_rows(store: &Store, source: &str) -> Result<HashMap<[u8; 32], u64>, RegisterError> {
     let mut seen = HashMap::new();
     store.each_record(Kind::ListEntry, |e| {
-        let cites = match e.data.get("sources").and_then(|s| s.get(0)) {
-            Some(Value::String(s)) => s == source,
-            Some(Value::Object(o)) => o.get("source").and_then(Value::as_str) == Some(source),
-            _ => false,
-        };
-        if cites {
-            let values: Vec<(String, String)> = match e.data.get("values") {
-                Some(Value::Object(m)) => m
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            *seen.entry(row_digest(&values)).or_insert(0) += 1;
+        if let Some(d) = digest_of(&e.data, source) {
+            *seen.entry(d).or_insert(0) += 1;
         }
         Ok(())
     })?;
@@ -171,10 +214,14 @@ struct Reader<'a> {
     source: String,
     unrecognised: HashMap<(String, String), u64>,
     places_recognised: u64,
+    /// The rows are sealed: values are counted per field, not named, so
+    /// the report (printed, pasted, kept) does not carry their content.
+    sealed: bool,
 }
 
 impl Reader<'_> {
     fn note(&mut self, field: &str, value: &str) {
+        let value = if self.sealed { SEALED_LABEL } else { value };
         *self
             .unrecognised
             .entry((field.to_owned(), value.to_owned()))
@@ -189,12 +236,16 @@ impl Reader<'_> {
         cells: &[String],
         mapped: Vec<(&str, String)>,
     ) -> Result<(Value, [u8; 32]), String> {
-        let values: Vec<(String, String)> = headers
+        let mut values: Vec<(String, String)> = headers
             .iter()
             .zip(cells)
             .filter(|(_, v)| !v.is_empty())
             .map(|(h, v)| (h.clone(), v.clone()))
             .collect();
+        // In the order the ledger's canonical bytes have them, so the
+        // projection row written now equals the one a replay writes
+        // (`verify --full` compares them byte for byte).
+        values.sort();
         if mapped.iter().all(|(_, v)| v.is_empty()) {
             return Err("has no value in any mapped column".into());
         }
@@ -241,6 +292,7 @@ impl Reader<'_> {
             "values": Value::Object(values.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()),
         });
         if !fields.is_empty() {
+            fields.sort_keys();
             record["fields"] = Value::Object(fields);
         }
         let mut put = |k: &str, v: Option<String>| {
@@ -263,7 +315,9 @@ impl Reader<'_> {
 
 /// Import every row of `table` into the archive as list entries of the
 /// options' source. `progress` is called after each row with the reader's
-/// position. Nothing is written for a dry run.
+/// position. Nothing is written for a dry run. An archive that seals
+/// confidential records refuses a confidential import here, before any
+/// write: use [`import_sealed`].
 pub fn import(
     archive: &mut Archive,
     table: &mut Table,
@@ -273,6 +327,48 @@ pub fn import(
     mint: &mut dyn FnMut() -> uuid::Uuid,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport, RegisterError> {
+    import_sealed(
+        archive, table, mapping, options, None, stamp, mint, progress,
+    )
+}
+
+/// [`import`], sealing the rows into the unlocked compartment when `keys`
+/// is given (the options' confidentiality must then be `confidential`).
+/// Rows already present are found among the rows in clear and, in memory,
+/// among the compartment's sealed rows (see the module docs); that reading
+/// appends one `audit.unsealed` entry, even for a dry run, because it is a
+/// read of sealed content.
+#[allow(clippy::too_many_arguments)]
+pub fn import_sealed(
+    archive: &mut Archive,
+    table: &mut Table,
+    mapping: &BoundMapping,
+    options: &ImportOptions,
+    keys: Option<&Unlocked>,
+    stamp: &Stamp,
+    mint: &mut dyn FnMut() -> uuid::Uuid,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport, RegisterError> {
+    let confidential = options.confidentiality == Some(Confidentiality::Confidential);
+    match keys {
+        None if confidential && archive.store.sealing_enabled()? => {
+            return Err(RegisterError::Input(
+                "the rows are confidential and this archive seals confidential records: pass \
+                 --compartment C --handler H (and --key-file F if the handler uses one) to seal \
+                 them into a compartment; nothing was written"
+                    .into(),
+            ));
+        }
+        Some(k) if !confidential => {
+            return Err(RegisterError::Input(format!(
+                "--compartment {} seals confidential rows only, and these are {}: add \
+                 --confidentiality confidential, or drop --compartment; nothing was written",
+                k.compartment(),
+                options.confidentiality.map_or("restricted", |c| c.as_str())
+            )));
+        }
+        _ => {}
+    }
     let source = find_source(&archive.store, &options.source)?;
     for (flag, vocabulary, value) in [
         ("--act-type", vocab::ACT_TYPES, &options.act_type),
@@ -294,12 +390,28 @@ pub fn import(
         )));
     }
     let mut seen = existing_rows(&archive.store, &source)?;
+    let mut sealed_compared = 0;
+    if let Some(keys) = keys {
+        sealed_compared = archive.unseal_each(
+            Kind::ListEntry,
+            keys,
+            "import: finding rows already present",
+            stamp,
+            &mut |_, record| {
+                if let Some(d) = digest_of(&record, &source) {
+                    *seen.entry(d).or_insert(0) += 1;
+                }
+                Ok(())
+            },
+        )?;
+    }
     let mut reader = Reader {
         book: places(&archive.store)?,
         options,
         source: source.clone(),
         unrecognised: HashMap::new(),
         places_recognised: 0,
+        sealed: keys.is_some(),
     };
     let mut report = ImportReport {
         source: source.clone(),
@@ -308,6 +420,8 @@ pub fn import(
         delimiter: table.delimiter().map(|d| char::from(d).to_string()),
         warnings: table.warnings().to_vec(),
         dry_run: options.dry_run,
+        compartment: keys.map(|k| k.compartment().to_owned()),
+        sealed_compared,
         ..ImportReport::default()
     };
     let headers = table.headers().to_vec();
@@ -319,10 +433,20 @@ pub fn import(
                 return Ok(());
             }
             let drafts = archive.store.prepare_records(batch, mint)?;
+            let sealed = keys.map_or(0, |_| {
+                drafts
+                    .iter()
+                    .filter(|d| d.confidentiality == "confidential")
+                    .count() as u64
+            });
             if !options.dry_run {
-                archive.append(drafts, stamp)?;
+                match keys {
+                    Some(k) => archive.append_sealed(drafts, stamp, k)?,
+                    None => archive.append(drafts, stamp)?,
+                };
             }
             report.imported += batch.len() as u64;
+            report.sealed += sealed;
             batch.clear();
             Ok(())
         };
@@ -373,4 +497,30 @@ pub fn import(
     report.places_recognised = reader.places_recognised;
     report.ledger_size = archive.store.size()?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_digest;
+
+    fn cells(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_row_is_the_same_row_in_any_column_order_and_only_then() {
+        let file_order = cells(&[("Имя", "Асель"), ("Возраст", "31")]);
+        let sorted = cells(&[("Возраст", "31"), ("Имя", "Асель")]);
+        assert_eq!(row_digest(&file_order), row_digest(&sorted));
+        let other = cells(&[("Имя", "Асель"), ("Возраст", "32")]);
+        assert_ne!(row_digest(&file_order), row_digest(&other));
+        // Cells are length-prefixed: moving text across a boundary is a change.
+        assert_ne!(
+            row_digest(&cells(&[("a", "bc")])),
+            row_digest(&cells(&[("ab", "c")]))
+        );
+    }
 }

@@ -23,7 +23,7 @@ mod overlaps;
 mod places;
 mod run;
 
-pub use import::{ImportOptions, ImportReport, find_source, import, import_fields};
+pub use import::{ImportOptions, ImportReport, find_source, import, import_fields, import_sealed};
 pub use load::{ARCHIVE_LIST, ListInfo};
 pub use overlaps::{PeriodUnit, Stratifier, overlaps, overlaps_json};
 pub use places::{PlaceBook, fold_place_name};

@@ -48,6 +48,14 @@ pub(crate) struct Loaded {
     /// The reviewers' verdicts in force, by pair in id order.
     pub decisions: BTreeMap<(String, String), String>,
     pub places: PlaceBook,
+    /// Sealed list entries and persons, left out (see [`load`]).
+    pub sealed: u64,
+}
+
+/// Whether a projection row holds a sealed record (its `data` is the
+/// sealed payload, not the record).
+fn is_sealed(data: &Value) -> bool {
+    data.get("sealed").is_some()
 }
 
 fn all(store: &Store, kind: Kind) -> Result<Vec<StoredRecord>, RegisterError> {
@@ -136,6 +144,10 @@ pub(crate) fn pair_of(a: &str, b: &str) -> (String, String) {
     }
 }
 
+/// Everything linkage reads. Sealed records (list entries and persons) are
+/// left out and only counted: linking them would need their content in
+/// clear, and the linkage tables (`link_pairs` explanations hold field
+/// values side by side) are neither sealed nor audited.
 pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
     let places = places(store)?;
     let mut lists: Vec<ListInfo> = Vec::new();
@@ -150,8 +162,11 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
     // Streamed: a list of a million rows is turned into compact linkage
     // inputs one row at a time, never held as JSON whole.
     let mut failure: Option<RegisterError> = None;
+    let mut sealed = 0;
     store.each_record(Kind::ListEntry, |e| {
-        if failure.is_none()
+        if is_sealed(&e.data) {
+            sealed += 1;
+        } else if failure.is_none()
             && let Err(err) = add_entry(
                 e,
                 &sources,
@@ -181,6 +196,10 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
     let mut persons = all(store, Kind::Person)?;
     persons.sort_by_key(|p| p.created_seq);
     for p in persons {
+        if p.is_sealed() {
+            sealed += 1;
+            continue;
+        }
         let is_victim = p
             .data
             .get("roles")
@@ -255,6 +274,7 @@ pub(crate) fn load(store: &Store) -> Result<Loaded, RegisterError> {
         text_fields,
         decisions,
         places,
+        sealed,
     })
 }
 

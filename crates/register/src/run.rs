@@ -76,6 +76,9 @@ pub struct LinkSummary {
     pub refused_by_guard: u64,
     pub warnings: u64,
     pub first_warnings: Vec<FieldWarning>,
+    /// Sealed list entries and persons that were not linked: their content
+    /// may not be copied into the linkage tables.
+    pub sealed_skipped: u64,
     pub settings: LinkSettings,
     pub model: Value,
 }
@@ -104,6 +107,14 @@ pub fn link_archive(
     let ledger_size = store.size()?;
     progress("reading list entries and persons");
     let mut loaded = load(store)?;
+    if loaded.items.is_empty() && loaded.sealed > 0 {
+        return Err(RegisterError::Input(format!(
+            "the archive's {} list entries and persons to link are all sealed, and sealed \
+             records are not linked (their content would be copied into the linkage tables in \
+             clear); nothing was written",
+            loaded.sealed
+        )));
+    }
     if loaded.items.is_empty() {
         return Err(RegisterError::Nothing);
     }
@@ -293,6 +304,7 @@ pub fn link_archive(
         refused_by_guard: clusters.refused_by_guard,
         warnings: warnings.len() as u64,
         first_warnings,
+        sealed_skipped: loaded.sealed,
         settings: settings.clone(),
         model: serde_json::to_value(model).unwrap_or(Value::Null),
     };

@@ -44,6 +44,9 @@ pub(crate) fn apply(db: &Db, entry: &Entry, parsed: Option<Record>) -> Result<()
     if entry.kind == ERASED_KIND {
         return apply_erasure(db, entry);
     }
+    if entry.kind == crate::evidence::ATTACHED_KIND {
+        return crate::evidence::apply_attached(db, entry);
+    }
     if entry.kind.starts_with("audit.") {
         // Reads leave no trace in the record's row, only in its history.
         if let Some(id) = entry.record.as_deref() {

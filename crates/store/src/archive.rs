@@ -313,8 +313,120 @@ impl Archive {
         reason: crate::ErasureReason,
         stamp: &Stamp,
     ) -> Result<Receipt, StoreError> {
+        let receipt =
+            self.store
+                .erase_record(target, reason, stamp, &self.signer, &self.config.origin)?;
+        // The key is gone with the tombstone; the attachments' ciphertext goes too.
+        self.purge_erased_attachments()?;
+        Ok(receipt)
+    }
+
+    /// [`Store::create_compartment`], signed by this archive; the stamp's
+    /// author is the actor in its audit entry.
+    pub fn create_compartment(
+        &mut self,
+        name: &str,
+        first_handler: &str,
+        kek: &qantar_seal::Kek,
+        actor: &Stamp,
+    ) -> Result<crate::Unlocked, StoreError> {
+        self.store.create_compartment(
+            name,
+            first_handler,
+            kek,
+            actor,
+            &self.signer,
+            &self.config.origin,
+        )
+    }
+
+    /// [`Store::grant`], with its audit entry signed by this archive.
+    pub fn grant(
+        &mut self,
+        by: &crate::Unlocked,
+        handler: &str,
+        kek: &qantar_seal::Kek,
+        actor: &Stamp,
+    ) -> Result<Receipt, StoreError> {
         self.store
-            .erase_record(target, reason, stamp, &self.signer, &self.config.origin)
+            .grant(by, handler, kek, actor, &self.signer, &self.config.origin)
+    }
+
+    /// [`Store::revoke`], with its audit entry signed by this archive.
+    pub fn revoke(
+        &mut self,
+        compartment: &str,
+        handler: &str,
+        actor: &Stamp,
+    ) -> Result<Receipt, StoreError> {
+        self.store.revoke(
+            compartment,
+            handler,
+            actor,
+            &self.signer,
+            &self.config.origin,
+        )
+    }
+
+    /// [`Store::rotate_compartment`], with its audit entry signed by this archive.
+    pub fn rotate_compartment(
+        &mut self,
+        keys: &crate::Unlocked,
+        handlers: &[(&str, &qantar_seal::Kek)],
+        actor: &Stamp,
+    ) -> Result<crate::Unlocked, StoreError> {
+        self.store
+            .rotate_compartment(keys, handlers, actor, &self.signer, &self.config.origin)
+    }
+
+    /// [`Store::restore_keys`], with its audit entry signed by this archive.
+    pub fn restore_keys(
+        &mut self,
+        bytes: &[u8],
+        kek: &qantar_seal::Kek,
+        actor: &Stamp,
+    ) -> Result<crate::RestoredKeys, StoreError> {
+        self.store
+            .restore_keys(bytes, kek, actor, &self.signer, &self.config.origin)
+    }
+
+    /// [`Store::restore_keys_with_passphrase`], with its audit entry signed
+    /// by this archive.
+    pub fn restore_keys_with_passphrase(
+        &mut self,
+        bytes: &[u8],
+        passphrase: &str,
+        actor: &Stamp,
+    ) -> Result<crate::RestoredKeys, StoreError> {
+        self.store.restore_keys_with_passphrase(
+            bytes,
+            passphrase,
+            actor,
+            &self.signer,
+            &self.config.origin,
+        )
+    }
+
+    /// [`Store::unseal_each`], with its audit entry signed by this archive;
+    /// the reader is the stamp's author.
+    pub fn unseal_each(
+        &mut self,
+        kind: qantar_model::Kind,
+        keys: &crate::Unlocked,
+        purpose: &str,
+        stamp: &Stamp,
+        f: &mut dyn FnMut(&str, serde_json::Value) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        self.store.unseal_each(
+            kind,
+            keys,
+            &stamp.author,
+            purpose,
+            stamp,
+            &self.signer,
+            &self.config.origin,
+            f,
+        )
     }
 
     /// Sign a checkpoint of the current tree (or return the current one).

@@ -270,14 +270,14 @@ impl Store {
             Some(k) if k.retracted => Err(format!(
                 "record {target:?} was retracted and cannot be referenced"
             )),
-            Some(k) => match reference.expected {
-                Some(expected) if expected != k.kind => Err(format!(
-                    "{target:?} is a {}, but this field needs a {}",
-                    k.kind.as_str(),
-                    expected.as_str()
-                )),
-                _ => Ok(k.id),
-            },
+            // `derived_from` is checked here too: the model makes it expect
+            // the record's own kind.
+            Some(k) if !reference.accepts(k.kind) => Err(format!(
+                "{target:?} is a {}, but this field needs a {}",
+                k.kind.as_str(),
+                reference.wanted()
+            )),
+            Some(k) => Ok(k.id),
         })
     }
 

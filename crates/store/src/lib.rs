@@ -29,6 +29,8 @@ pub mod apply;
 pub mod archive;
 pub mod command;
 pub mod db;
+pub mod evidence;
+pub mod export_audit;
 pub mod linkage;
 pub mod query;
 mod schema;
@@ -44,6 +46,9 @@ pub use archive::{Archive, ArchiveConfig};
 pub use command::{InputError, InputErrors};
 pub use db::Backend;
 use db::{Db, Param};
+pub use evidence::{
+    Attached, Attachment, EvidenceReport, FileDetails, NewFile, Opened, PublicCopy,
+};
 pub use linkage::{LinkPair, LinkRun, RecordRow};
 pub use query::{Filter, StoredRecord};
 pub use sealing::{CompartmentInfo, ErasureReason, RestoredKeys, Unlocked};

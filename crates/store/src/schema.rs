@@ -43,12 +43,13 @@ pub fn projection_indexes(backend: Backend) -> &'static str {
 /// Projection tables in the order the digest covers them, with the ORDER BY
 /// that makes the digest independent of insertion order and of the backend
 /// (`COLLATE "C"` on PostgreSQL compares bytes, as SQLite does).
-pub fn projection_tables(backend: Backend) -> [(&'static str, &'static str); 3] {
+pub fn projection_tables(backend: Backend) -> [(&'static str, &'static str); 4] {
     match backend {
         Backend::Sqlite => [
             ("records", "id"),
             ("record_entries", "record, seq"),
             ("record_links", "from_id, field, to_id"),
+            ("attachments", "record, n"),
         ],
         Backend::Postgres => [
             ("records", "id COLLATE \"C\""),
@@ -57,6 +58,7 @@ pub fn projection_tables(backend: Backend) -> [(&'static str, &'static str); 3] 
                 "record_links",
                 "from_id COLLATE \"C\", field COLLATE \"C\", to_id COLLATE \"C\"",
             ),
+            ("attachments", "record COLLATE \"C\", n"),
         ],
     }
 }
@@ -66,6 +68,7 @@ DROP INDEX IF EXISTS records_kind;
 DROP INDEX IF EXISTS records_place;
 DROP INDEX IF EXISTS records_parent;
 DROP INDEX IF EXISTS record_links_to;
+DROP TABLE IF EXISTS attachments;
 DROP TABLE IF EXISTS record_links;
 DROP TABLE IF EXISTS record_entries;
 DROP TABLE IF EXISTS records;

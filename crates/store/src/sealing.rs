@@ -58,6 +58,49 @@ pub const PAYLOAD_FIELD: &str = "payload";
 pub const ERASED_KIND: &str = "record.erased";
 /// Entry kind of the audit entry written for every unsealing.
 pub const UNSEALED_KIND: &str = "audit.unsealed";
+/// Entry kind of the audit entry for a new compartment (and its first handler).
+pub const COMPARTMENT_CREATED_KIND: &str = "audit.compartment_created";
+/// Entry kind of the audit entry for a grant (new, or replacing one).
+pub const GRANTED_KIND: &str = "audit.granted";
+/// Entry kind of the audit entry for a revoked grant.
+pub const REVOKED_KIND: &str = "audit.revoked";
+/// Entry kind of the audit entry for a compartment key rotation.
+pub const ROTATED_KIND: &str = "audit.rotated";
+/// Entry kind of the audit entry for a key backup opened against the archive.
+pub const KEYS_RESTORED_KIND: &str = "audit.keys_restored";
+/// Every audit entry kind starts with this.
+pub const AUDIT_PREFIX: &str = "audit.";
+
+/// Whether entries of this kind belong in the audit trail (`qantar
+/// audit`): every `audit.*` entry (reads, exports, permission changes) and
+/// the entries that take content away (erasure, retraction).
+pub fn is_audit_kind(kind: &str) -> bool {
+    kind.starts_with(AUDIT_PREFIX) || kind == ERASED_KIND || kind == "record.retracted"
+}
+
+/// The ledger entry of a permission change. `restricted`: names of
+/// compartments and handlers are visible to every reviewer of the archive
+/// (the second person R10 asks for) but not published. The payload never
+/// holds key material or anything derived from a passphrase; a key
+/// generation's fingerprint is already shown by `qantar seal list`.
+fn audit_draft(kind: &str, payload: Value) -> Draft {
+    Draft {
+        kind: kind.into(),
+        record: None,
+        confidentiality: "restricted".into(),
+        payload,
+        parsed: None,
+    }
+}
+
+/// How a grant is opened, without the key file's id or any KDF parameter.
+fn opens_with(kek: &Kek) -> &'static str {
+    match kek.spec() {
+        KekSpec::Passphrase { .. } => "passphrase",
+        KekSpec::KeyFile { .. } => "key-file",
+    }
+}
+
 /// Handler name of a compartment key that came from a key backup.
 pub const BACKUP_HANDLER: &str = "key-backup";
 
@@ -384,45 +427,61 @@ impl Store {
     /// unlocked. This switches sealing on for the whole archive (see the
     /// module docs). Show [`LOST_KEY_WARNING`] first, and make a key
     /// backup ([`Store::backup_keys`]) right after.
+    ///
+    /// The key-table rows and an `audit.compartment_created` entry (actor:
+    /// the stamp's author) commit together or not at all.
     pub fn create_compartment(
         &mut self,
         name: &str,
         first_handler: &str,
         kek: &Kek,
-        created_at: &str,
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
     ) -> Result<Unlocked, StoreError> {
         let ck = CompartmentKey::generate(name)?;
         let grant = qantar_seal::grant(&ck, first_handler, kek)?;
-        let db = self.db();
-        let tx = db.begin_write()?;
-        if db
-            .query_opt(
-                "SELECT 1 FROM compartments WHERE name = ?1",
-                &[Param::Text(name)],
-            )?
-            .is_some()
-        {
-            return Err(StoreError::Sealing(format!(
-                "compartment {name:?} already exists; grant it to more handlers instead"
-            )));
-        }
-        db.exec(
-            "INSERT INTO compartments (name, created_at, fingerprint) VALUES (?1, ?2, ?3)",
-            &[
-                Param::Text(name),
-                Param::Text(created_at),
-                Param::Text(&ck.fingerprint()),
-            ],
-        )?;
-        db.exec(
-            "INSERT INTO grants (compartment, handler, grant_json) VALUES (?1, ?2, ?3)",
-            &[
-                Param::Text(name),
-                Param::Text(first_handler),
-                Param::Text(&grant.to_json()),
-            ],
-        )?;
-        tx.commit()?;
+        let fingerprint = ck.fingerprint();
+        let draft = audit_draft(
+            COMPARTMENT_CREATED_KIND,
+            json!({
+                "compartment": name,
+                "handler": first_handler,
+                "actor": stamp.author,
+                "fingerprint": fingerprint,
+                "opens_with": opens_with(kek),
+            }),
+        );
+        self.append_inner(vec![draft], stamp, signer, origin, None, &mut |db| {
+            if db
+                .query_opt(
+                    "SELECT 1 FROM compartments WHERE name = ?1",
+                    &[Param::Text(name)],
+                )?
+                .is_some()
+            {
+                return Err(StoreError::Sealing(format!(
+                    "compartment {name:?} already exists; grant it to more handlers instead"
+                )));
+            }
+            db.exec(
+                "INSERT INTO compartments (name, created_at, fingerprint) VALUES (?1, ?2, ?3)",
+                &[
+                    Param::Text(name),
+                    Param::Text(&stamp.time),
+                    Param::Text(&fingerprint),
+                ],
+            )?;
+            db.exec(
+                "INSERT INTO grants (compartment, handler, grant_json) VALUES (?1, ?2, ?3)",
+                &[
+                    Param::Text(name),
+                    Param::Text(first_handler),
+                    Param::Text(&grant.to_json()),
+                ],
+            )?;
+            Ok(())
+        })?;
         Ok(Unlocked {
             ck,
             handler: first_handler.to_string(),
@@ -520,52 +579,137 @@ impl Store {
 
     /// Grant the unlocked compartment to `handler` (or replace their grant,
     /// e.g. after they change passphrase). Only a holder of the key can
-    /// grant it; roles play no part.
-    pub fn grant(&mut self, by: &Unlocked, handler: &str, kek: &Kek) -> Result<(), StoreError> {
+    /// grant it; roles play no part. The grant row and its `audit.granted`
+    /// entry (granted by whom, actor, whether it replaced a grant) commit
+    /// together.
+    pub fn grant(
+        &mut self,
+        by: &Unlocked,
+        handler: &str,
+        kek: &Kek,
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
+    ) -> Result<Receipt, StoreError> {
         self.check_current(by)?;
         let grant = qantar_seal::grant(&by.ck, handler, kek)?;
-        let db = self.db();
-        db.secure_delete(true)?;
-        let written = db.exec(
-            "INSERT INTO grants (compartment, handler, grant_json) VALUES (?1, ?2, ?3)
-             ON CONFLICT (compartment, handler) DO UPDATE SET grant_json = excluded.grant_json",
-            &[
-                Param::Text(by.compartment()),
-                Param::Text(handler),
-                Param::Text(&grant.to_json()),
-            ],
+        let compartment = by.compartment();
+        let replaced = self
+            .db()
+            .query_opt(
+                "SELECT 1 FROM grants WHERE compartment = ?1 AND handler = ?2",
+                &[Param::Text(compartment), Param::Text(handler)],
+            )?
+            .is_some();
+        let draft = audit_draft(
+            GRANTED_KIND,
+            json!({
+                "compartment": compartment,
+                "handler": handler,
+                "granted_by": by.handler(),
+                "actor": stamp.author,
+                "fingerprint": by.fingerprint(),
+                "opens_with": opens_with(kek),
+                "replaced": replaced,
+            }),
         );
-        db.secure_delete(false)?;
-        written?;
-        Ok(())
+        let fingerprint = by.fingerprint();
+        // A replaced grant's old row is overwritten with zeroes on SQLite.
+        self.db().secure_delete(true)?;
+        let written = self.append_inner(vec![draft], stamp, signer, origin, None, &mut |db| {
+            // The key may have been rotated since `check_current`.
+            let current = db
+                .query_opt(
+                    "SELECT fingerprint FROM compartments WHERE name = ?1",
+                    &[Param::Text(compartment)],
+                )?
+                .map(|r| r.text(0))
+                .transpose()?;
+            if current.as_deref() != Some(fingerprint.as_str()) {
+                return Err(StoreError::Sealing(format!(
+                    "compartment {compartment} was rotated while granting; unlock it again"
+                )));
+            }
+            db.exec(
+                "INSERT INTO grants (compartment, handler, grant_json) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (compartment, handler) DO UPDATE SET grant_json = excluded.grant_json",
+                &[
+                    Param::Text(compartment),
+                    Param::Text(handler),
+                    Param::Text(&grant.to_json()),
+                ],
+            )?;
+            Ok(())
+        });
+        self.db().secure_delete(false)?;
+        let receipt = written?;
+        if replaced {
+            self.db().scrub_key_tables()?;
+        }
+        Ok(receipt)
     }
 
     /// Remove `handler`'s grant. The last grant cannot go (the compartment
     /// would be locked for good). A revoked handler who kept a copy of the
-    /// key still has it: rotate the compartment to shut them out.
-    pub fn revoke(&mut self, compartment: &str, handler: &str) -> Result<(), StoreError> {
+    /// key still has it: rotate the compartment to shut them out. The
+    /// deletion and its `audit.revoked` entry commit together.
+    pub fn revoke(
+        &mut self,
+        compartment: &str,
+        handler: &str,
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
+    ) -> Result<Receipt, StoreError> {
         self.grant_row(compartment, handler)?;
-        let db = self.db();
-        let n = db
-            .query_one(
+        let last_handler = || {
+            StoreError::Sealing(format!(
+                "{handler:?} is the last handler of compartment {compartment:?}; grant it to \
+                 someone else first, or its records could never be opened again"
+            ))
+        };
+        let handlers = |db: &Db| -> Result<u64, StoreError> {
+            db.query_one(
                 "SELECT COUNT(*) FROM grants WHERE compartment = ?1",
                 &[Param::Text(compartment)],
             )?
-            .u64(0)?;
-        if n <= 1 {
-            return Err(StoreError::Sealing(format!(
-                "{handler:?} is the last handler of compartment {compartment:?}; grant it to \
-                 someone else first, or its records could never be opened again"
-            )));
+            .u64(0)
+        };
+        // Said before the write lock is taken; checked again under it.
+        if handlers(self.db())? <= 1 {
+            return Err(last_handler());
         }
-        db.secure_delete(true)?;
-        let done = db.exec(
-            "DELETE FROM grants WHERE compartment = ?1 AND handler = ?2",
-            &[Param::Text(compartment), Param::Text(handler)],
+        let fingerprint = self.current_fingerprint(compartment)?;
+        let draft = audit_draft(
+            REVOKED_KIND,
+            json!({
+                "compartment": compartment,
+                "handler": handler,
+                "actor": stamp.author,
+                "fingerprint": fingerprint,
+            }),
         );
-        db.secure_delete(false)?;
-        done?;
-        db.scrub_key_tables()
+        self.db().secure_delete(true)?;
+        let done = self.append_inner(vec![draft], stamp, signer, origin, None, &mut |db| {
+            if handlers(db)? <= 1 {
+                return Err(last_handler());
+            }
+            let n = db.exec(
+                "DELETE FROM grants WHERE compartment = ?1 AND handler = ?2",
+                &[Param::Text(compartment), Param::Text(handler)],
+            )?;
+            if n != 1 {
+                return Err(StoreError::NoGrant {
+                    compartment: compartment.to_string(),
+                    handler: handler.to_string(),
+                });
+            }
+            Ok(())
+        });
+        self.db().secure_delete(false)?;
+        let receipt = done?;
+        self.db().scrub_key_tables()?;
+        Ok(receipt)
     }
 
     /// Append drafts as [`Store::append`] does, sealing every confidential
@@ -581,6 +725,132 @@ impl Store {
     ) -> Result<Receipt, StoreError> {
         self.check_current(keys)?;
         self.append_inner(drafts, stamp, signer, origin, Some(keys), &mut |_| Ok(()))
+    }
+
+    /// Open every current sealed record of `kind` whose key is in the
+    /// unlocked compartment and hand each, in clear, to `f` (id, record
+    /// JSON), in ledger order. For work that must compare content in memory
+    /// and keep none of it, such as finding rows a list import already
+    /// holds. One `audit.unsealed` entry (reader, handler, compartment,
+    /// kind, how many records, `purpose`) is appended **before** the first
+    /// record is opened; none when there is nothing to open. Returns how
+    /// many records were opened.
+    #[allow(clippy::too_many_arguments)]
+    pub fn unseal_each(
+        &mut self,
+        kind: qantar_model::Kind,
+        keys: &Unlocked,
+        reader: &str,
+        purpose: &str,
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
+        f: &mut dyn FnMut(&str, Value) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        self.check_current(keys)?;
+        let params = [Param::Text(kind.as_str()), Param::Text(keys.compartment())];
+        let n = self
+            .db()
+            .query_one(
+                "SELECT COUNT(*) FROM records r JOIN record_keys k ON k.record = r.id
+                  WHERE r.kind = ?1 AND k.compartment = ?2 AND r.retracted = 0",
+                &params,
+            )?
+            .u64(0)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        let audit = Draft {
+            kind: UNSEALED_KIND.into(),
+            record: None,
+            confidentiality: "restricted".into(),
+            payload: json!({
+                "handler": keys.handler(),
+                "reader": reader,
+                "compartment": keys.compartment(),
+                "kind": kind.as_str(),
+                "records": n,
+                "purpose": purpose,
+            }),
+            parsed: None,
+        };
+        self.append(vec![audit], stamp, signer, origin)?;
+        let mut opened = 0;
+        self.db().for_each(
+            "SELECT r.id, r.data, k.wrapped_json, r.updated_seq FROM records r
+               JOIN record_keys k ON k.record = r.id
+              WHERE r.kind = ?1 AND k.compartment = ?2 AND r.retracted = 0
+              ORDER BY r.created_seq",
+            &params,
+            |r| {
+                let id = r.text(0)?;
+                let seq = Some(r.u64(3)?);
+                let fault = |what: String| StoreError::Corrupt { seq, what };
+                let data: Value = serde_json::from_str(&r.text(1)?)
+                    .map_err(|e| fault(format!("record {id} holds data that is not JSON: {e}")))?;
+                let (sealed, version) = sealed_parts(&data).map_err(fault)?;
+                let row = WrappedDataKey::from_json(&r.text(2)?).map_err(|e| {
+                    fault(format!("the key-table row of record {id} is damaged: {e}"))
+                })?;
+                let plain = qantar_seal::open(
+                    &keys.ck,
+                    &row,
+                    &sealed,
+                    &Aad::new(&id, PAYLOAD_FIELD, version),
+                )?;
+                let mut payload: Value = serde_json::from_slice(&plain)
+                    .map_err(|e| fault(format!("the unsealed payload is not JSON: {e}")))?;
+                drop(plain);
+                // An amendment's payload holds the new version beside its reason.
+                let body = match payload.get_mut("record") {
+                    Some(record) if version > 1 => record.take(),
+                    _ => payload,
+                };
+                opened += 1;
+                f(&id, body)
+            },
+        )?;
+        Ok(opened)
+    }
+
+    /// Stream the audit trail (entries [`is_audit_kind`] accepts) from
+    /// sequence number `since` on, in ledger order. Entries are parsed one
+    /// at a time, so a large ledger is never held whole; most are skipped
+    /// on a byte test before any parsing.
+    pub fn audit_trail(
+        &self,
+        since: u64,
+        mut f: impl FnMut(Entry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        // Canonical JSON writes `"kind":"…"` with no space; a payload may
+        // hold the same bytes, so a hit is confirmed after parsing.
+        let probes: [&[u8]; 3] = [
+            b"\"kind\":\"audit.",
+            b"\"kind\":\"record.erased\"",
+            b"\"kind\":\"record.retracted\"",
+        ];
+        self.db().for_each(
+            "SELECT seq, bytes FROM ledger_entries WHERE seq >= ?1 ORDER BY seq",
+            &[Param::from(since)],
+            |r| {
+                let bytes = r.blob(1)?;
+                if !probes
+                    .iter()
+                    .any(|p| bytes.windows(p.len()).any(|w| w == *p))
+                {
+                    return Ok(());
+                }
+                let entry =
+                    Entry::from_canonical_bytes(bytes).map_err(|e| StoreError::Corrupt {
+                        seq: r.u64(0).ok(),
+                        what: e.to_string(),
+                    })?;
+                if is_audit_kind(&entry.kind) {
+                    f(entry)?;
+                }
+                Ok(())
+            },
+        )
     }
 
     /// The latest entry that carries a version of the record.
@@ -786,13 +1056,18 @@ impl Store {
 
     /// Rotate a compartment: a new key generation, every data key in it
     /// re-wrapped, and every grant replaced by grants of the new key to
-    /// `handlers` (at least one). The ledger is not touched. Old grants and
-    /// key backups stop working; make a new backup. Returns the new key,
-    /// opened as the first handler listed.
+    /// `handlers` (at least one). The key tables change and an
+    /// `audit.rotated` entry (old and new fingerprint, who keeps access,
+    /// who lost it) is appended, in one transaction. Old grants and key
+    /// backups stop working; make a new backup. Returns the new key, opened
+    /// as the first handler listed.
     pub fn rotate_compartment(
         &mut self,
         keys: &Unlocked,
         handlers: &[(&str, &Kek)],
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
     ) -> Result<Unlocked, StoreError> {
         self.check_current(keys)?;
         let name = keys.compartment().to_string();
@@ -806,10 +1081,58 @@ impl Store {
             .iter()
             .map(|(h, kek)| Ok((h.to_string(), qantar_seal::grant(&new, h, kek)?.to_json())))
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let db = self.db();
-        db.secure_delete(true)?;
-        let tx = db.begin_write()?;
-        let result = (|| -> Result<(), StoreError> {
+        let before: Vec<String> = self
+            .db()
+            .query(
+                "SELECT handler FROM grants WHERE compartment = ?1 ORDER BY handler",
+                &[Param::Text(&name)],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_, _>>()?;
+        let mut kept: Vec<&str> = handlers.iter().map(|(h, _)| *h).collect();
+        kept.sort_unstable();
+        kept.dedup();
+        let dropped: Vec<&String> = before
+            .iter()
+            .filter(|h| !kept.contains(&h.as_str()))
+            .collect();
+        let rewrapped = self
+            .db()
+            .query_one(
+                "SELECT COUNT(*) FROM record_keys WHERE compartment = ?1",
+                &[Param::Text(&name)],
+            )?
+            .u64(0)?;
+        let draft = audit_draft(
+            ROTATED_KIND,
+            json!({
+                "compartment": name,
+                "handler": keys.handler(),
+                "actor": stamp.author,
+                "old_fingerprint": keys.fingerprint(),
+                "fingerprint": new.fingerprint(),
+                "handlers": kept,
+                "dropped": dropped,
+                "records_rewrapped": rewrapped,
+            }),
+        );
+        let old_fingerprint = keys.fingerprint();
+        self.db().secure_delete(true)?;
+        let result = self.append_inner(vec![draft], stamp, signer, origin, None, &mut |db| {
+            let changed = db.exec(
+                "UPDATE compartments SET fingerprint = ?2 WHERE name = ?1 AND fingerprint = ?3",
+                &[
+                    Param::Text(&name),
+                    Param::Text(&new.fingerprint()),
+                    Param::Text(&old_fingerprint),
+                ],
+            )?;
+            if changed != 1 {
+                return Err(StoreError::Sealing(format!(
+                    "compartment {name} was rotated by someone else meanwhile; unlock it again"
+                )));
+            }
             let rows = db.query(
                 "SELECT record, wrapped_json FROM record_keys WHERE compartment = ?1",
                 &[Param::Text(&name)],
@@ -837,16 +1160,11 @@ impl Store {
                     &[Param::Text(&name), Param::Text(handler), Param::Text(json)],
                 )?;
             }
-            db.exec(
-                "UPDATE compartments SET fingerprint = ?2 WHERE name = ?1",
-                &[Param::Text(&name), Param::Text(&new.fingerprint())],
-            )?;
             Ok(())
-        })();
-        let result = result.and_then(|()| tx.commit());
-        db.secure_delete(false)?;
+        });
+        self.db().secure_delete(false)?;
         result?;
-        db.scrub_key_tables()?;
+        self.db().scrub_key_tables()?;
         Ok(Unlocked {
             ck: new,
             handler: first.to_string(),
@@ -874,19 +1192,66 @@ impl Store {
         Ok(qantar_seal::backup(&backup, kek)?)
     }
 
-    /// Open a key backup. Nothing in the archive changes; grant the keys
-    /// to handlers ([`Store::grant`]) to restore their access.
-    pub fn restore_keys(&self, bytes: &[u8], kek: &Kek) -> Result<RestoredKeys, StoreError> {
-        self.sort_restored(qantar_seal::restore(bytes, kek)?)
+    /// Open a key backup. The key tables do not change; grant the keys to
+    /// handlers ([`Store::grant`]) to restore their access. Opening a
+    /// backup that holds a current key of this archive is itself recorded,
+    /// as an `audit.keys_restored` entry naming the compartments and the
+    /// actor: whoever opened it has had the key in hand. A backup that
+    /// does not open, or opens only keys rotated away since (refused, so
+    /// nothing is written), adds nothing.
+    pub fn restore_keys(
+        &mut self,
+        bytes: &[u8],
+        kek: &Kek,
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
+    ) -> Result<RestoredKeys, StoreError> {
+        let backup = qantar_seal::restore(bytes, kek)?;
+        self.record_restore(backup, stamp, signer, origin)
     }
 
     /// [`Store::restore_keys`] with the backup's passphrase.
     pub fn restore_keys_with_passphrase(
-        &self,
+        &mut self,
         bytes: &[u8],
         passphrase: &str,
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
     ) -> Result<RestoredKeys, StoreError> {
-        self.sort_restored(qantar_seal::restore_with_passphrase(bytes, passphrase)?)
+        let backup = qantar_seal::restore_with_passphrase(bytes, passphrase)?;
+        self.record_restore(backup, stamp, signer, origin)
+    }
+
+    fn record_restore(
+        &mut self,
+        backup: KeyBackup,
+        stamp: &Stamp,
+        signer: &NoteSigner,
+        origin: &str,
+    ) -> Result<RestoredKeys, StoreError> {
+        let backup_created = backup.created_at.clone();
+        let restored = self.sort_restored(backup)?;
+        if restored.unlocked.is_empty() {
+            return Ok(restored);
+        }
+        let current: Vec<Value> = restored
+            .unlocked
+            .iter()
+            .map(|k| json!({ "compartment": k.compartment(), "fingerprint": k.fingerprint() }))
+            .collect();
+        let draft = audit_draft(
+            KEYS_RESTORED_KIND,
+            json!({
+                "actor": stamp.author,
+                "backup_created_at": backup_created,
+                "compartments": current,
+                "stale": restored.stale,
+            }),
+        );
+        self.append_inner(vec![draft], stamp, signer, origin, None, &mut |_| Ok(()))?;
+        Ok(restored)
     }
 
     fn sort_restored(&self, backup: KeyBackup) -> Result<RestoredKeys, StoreError> {
@@ -914,6 +1279,32 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// The data key of sealed record `id`, opened with `keys`: for values
+    /// sealed beside the record's versions under the same key (the file
+    /// keys of its attachments, `crate::evidence`), so that rotating or
+    /// erasing the record key covers them too.
+    pub(crate) fn record_data_key(
+        &self,
+        id: &str,
+        keys: &Unlocked,
+    ) -> Result<qantar_seal::DataKey, StoreError> {
+        self.check_current(keys)?;
+        let row = wrapped_row(self.db(), id)?.ok_or_else(|| {
+            StoreError::Sealing(format!(
+                "record {id} has no data key in the key table (not sealed, or erased)"
+            ))
+        })?;
+        if row.compartment() != keys.compartment() {
+            return Err(StoreError::Sealing(format!(
+                "record {id} is sealed in compartment {}; unlock that compartment",
+                row.compartment()
+            )));
+        }
+        Ok(qantar_seal::open_data_key(&keys.ck, &row, id)?)
     }
 }
 

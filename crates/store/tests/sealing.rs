@@ -7,7 +7,10 @@
 use qantar_ledger::NoteSigner;
 use qantar_seal::{KdfParams, Kek, Salt, SealError};
 use qantar_store::db::{ScratchSchema, test_postgres_url};
-use qantar_store::sealing::{ERASED_KIND, ERASED_LABEL, SEALED_LABEL, UNSEALED_KIND};
+use qantar_store::sealing::{
+    COMPARTMENT_CREATED_KIND, ERASED_KIND, ERASED_LABEL, GRANTED_KIND, KEYS_RESTORED_KIND,
+    REVOKED_KIND, ROTATED_KIND, SEALED_LABEL, UNSEALED_KIND,
+};
 use qantar_store::{Backend, ErasureReason, Stamp, Store, StoreError, Unlocked};
 use serde_json::{Value, json};
 
@@ -209,7 +212,9 @@ fn sealed_archive(place: &Place) -> (Store, Unlocked, String, String) {
             "sources",
             "aigerim",
             &kek("aigerim's six words"),
-            &stamp(0).time,
+            &stamp(0),
+            &signer(),
+            ORIGIN,
         )
         .unwrap();
     let drafts = store
@@ -348,7 +353,14 @@ fn confidential_records_need_a_key_once_sealing_is_on() {
         assert!(!store.sealing_enabled().unwrap());
 
         store
-            .create_compartment("sources", "aigerim", &kek("pass one"), &stamp(2).time)
+            .create_compartment(
+                "sources",
+                "aigerim",
+                &kek("pass one"),
+                &stamp(2),
+                &s,
+                ORIGIN,
+            )
             .unwrap();
         assert!(store.sealing_enabled().unwrap());
         let before = snapshot(&place, &store);
@@ -383,7 +395,9 @@ fn wrong_passphrase_or_key_file_changes_nothing() {
     for place in Place::all("wrongpass") {
         let (mut store, keys, _, person) = sealed_archive(&place);
         let (file_kek, _text) = Kek::generate_key_file().unwrap();
-        store.grant(&keys, "bolat", &file_kek).unwrap();
+        store
+            .grant(&keys, "bolat", &file_kek, &stamp(2), &signer(), ORIGIN)
+            .unwrap();
         let before = snapshot(&place, &store);
 
         let err = store
@@ -452,7 +466,14 @@ fn roles_do_not_unseal_only_grants_do() {
         // A handler of another compartment cannot read this one's records,
         // and the refusal writes no audit entry.
         let other = store
-            .create_compartment("lawyers", "admin", &kek("admin pass"), &stamp(1).time)
+            .create_compartment(
+                "lawyers",
+                "admin",
+                &kek("admin pass"),
+                &stamp(1),
+                &s,
+                ORIGIN,
+            )
             .unwrap();
         let size = store.size().unwrap();
         let err = store
@@ -481,20 +502,24 @@ fn roles_do_not_unseal_only_grants_do() {
             Err(StoreError::Sealing(_))
         ));
         // Granted, the admin can; revoked, not any more.
-        store.grant(&keys, "admin", &kek("admin pass 2")).unwrap();
+        store
+            .grant(&keys, "admin", &kek("admin pass 2"), &stamp(5), &s, ORIGIN)
+            .unwrap();
         let admin = store
             .unlock_with_passphrase("sources", "admin", "admin pass 2")
             .unwrap();
         store
             .get_unsealed(&person, &admin, "admin", &stamp(5), &s, ORIGIN)
             .unwrap();
-        store.revoke("sources", "admin").unwrap();
+        store
+            .revoke("sources", "admin", &stamp(6), &s, ORIGIN)
+            .unwrap();
         assert!(matches!(
             store.unlock_with_passphrase("sources", "admin", "admin pass 2"),
             Err(StoreError::NoGrant { .. })
         ));
         assert!(matches!(
-            store.revoke("sources", "aigerim"),
+            store.revoke("sources", "aigerim", &stamp(7), &s, ORIGIN),
             Err(StoreError::Sealing(_))
         ));
         let info = store.compartments().unwrap();
@@ -553,7 +578,7 @@ fn ledger_bytes(store: &Store) -> Vec<Vec<u8>> {
 }
 
 #[test]
-fn rotation_rewraps_keys_and_leaves_the_ledger_alone() {
+fn rotation_rewraps_keys_and_only_appends_its_audit_entry() {
     for place in Place::all("rotate") {
         let (mut store, keys, _, person) = sealed_archive(&place);
         let s = signer();
@@ -569,9 +594,18 @@ fn rotation_rewraps_keys_and_leaves_the_ledger_alone() {
 
         let new_kek = kek("bolat's words");
         let new = store
-            .rotate_compartment(&keys, &[("bolat", &new_kek)])
+            .rotate_compartment(&keys, &[("bolat", &new_kek)], &stamp(2), &s, ORIGIN)
             .unwrap();
-        assert_eq!(ledger_bytes(&store), before, "rotation changed the ledger");
+        let after = ledger_bytes(&store);
+        assert_eq!(
+            after[..before.len()],
+            before[..],
+            "rotation changed the ledger"
+        );
+        assert_eq!(after.len(), before.len() + 1);
+        let entry = store.entry(before.len() as u64).unwrap();
+        assert_eq!(entry.kind, ROTATED_KIND);
+        assert_eq!(entry.payload["fingerprint"], new.fingerprint());
         assert_eq!(store.projection_digest().unwrap(), digest);
         assert_ne!(new.fingerprint(), keys.fingerprint());
         let new_rows = place
@@ -592,7 +626,7 @@ fn rotation_rewraps_keys_and_leaves_the_ledger_alone() {
             Err(StoreError::NoGrant { .. })
         ));
         let restored = store
-            .restore_keys_with_passphrase(&old_backup, "escrow words")
+            .restore_keys_with_passphrase(&old_backup, "escrow words", &stamp(3), &s, ORIGIN)
             .unwrap();
         assert!(restored.unlocked.is_empty());
         assert_eq!(restored.stale, ["sources"]);
@@ -630,7 +664,7 @@ fn key_backup_restores_access() {
         let before = snapshot(&place, &store);
         let (wrong, _) = Kek::generate_key_file().unwrap();
         assert!(matches!(
-            store.restore_keys(&bytes, &wrong),
+            store.restore_keys(&bytes, &wrong, &stamp(2), &s, ORIGIN),
             Err(StoreError::Backup(
                 qantar_seal::BackupError::WrongKeyFile { .. }
             ))
@@ -638,16 +672,25 @@ fn key_backup_restores_access() {
         let mut damaged = bytes.clone();
         damaged[40] ^= 1;
         assert!(matches!(
-            store.restore_keys(&damaged, &escrow),
+            store.restore_keys(&damaged, &escrow, &stamp(2), &s, ORIGIN),
             Err(StoreError::Backup(qantar_seal::BackupError::Damaged { .. }))
         ));
         assert_eq!(snapshot(&place, &store), before);
         // Every handler lost their passphrase: the escrow key grants anew.
-        let restored = store.restore_keys(&bytes, &escrow).unwrap();
+        let restored = store
+            .restore_keys(&bytes, &escrow, &stamp(2), &s, ORIGIN)
+            .unwrap();
         assert_eq!(restored.unlocked.len(), 1);
         assert_eq!(restored.unlocked[0].handler(), "key-backup");
         store
-            .grant(&restored.unlocked[0], "dana", &kek("dana's words"))
+            .grant(
+                &restored.unlocked[0],
+                "dana",
+                &kek("dana's words"),
+                &stamp(3),
+                &s,
+                ORIGIN,
+            )
             .unwrap();
         let dana = store
             .unlock_with_passphrase("sources", "dana", "dana's words")
@@ -838,7 +881,14 @@ fn an_archive_of_schema_1_is_upgraded_on_open() {
         assert_eq!(store.meta("schema_version").unwrap().as_deref(), Some("2"));
         assert!(!store.sealing_enabled().unwrap());
         let keys = store
-            .create_compartment("sources", "aigerim", &kek("words"), &stamp(2).time)
+            .create_compartment(
+                "sources",
+                "aigerim",
+                &kek("words"),
+                &stamp(2),
+                &signer(),
+                ORIGIN,
+            )
             .unwrap();
         let d = store
             .prepare_records(
@@ -861,5 +911,303 @@ fn an_archive_of_schema_1_is_upgraded_on_open() {
                 fresh.logical_schema().unwrap()
             );
         }
+    }
+}
+
+/// The entries appended since `from`.
+fn entries_since(store: &Store, from: u64) -> Vec<qantar_ledger::Entry> {
+    (from..store.size().unwrap())
+        .map(|seq| store.entry(seq).unwrap())
+        .collect()
+}
+
+/// Every string of 21 characters or more in the key tables: wrapped keys,
+/// salts, nonces. None may appear in an audit entry.
+fn key_table_strings(place: &Place) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if s.len() > 20 => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::Object(o) => o.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut db = place.raw();
+    for sql in [
+        "SELECT grant_json FROM grants",
+        "SELECT wrapped_json FROM record_keys",
+    ] {
+        for text in db.texts(sql) {
+            walk(&serde_json::from_str(&text).unwrap(), &mut out);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_permission_change_is_one_audit_entry() {
+    for place in Place::all("permaudit") {
+        let mut store = place.create();
+        let s = signer();
+        let mut secrets = Vec::new();
+
+        // Created: one entry, naming compartment, first handler and actor.
+        let keys = store
+            .create_compartment(
+                "sources",
+                "aigerim",
+                &kek("first words"),
+                &stamp(1),
+                &s,
+                ORIGIN,
+            )
+            .unwrap();
+        let e = entries_since(&store, 0);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].kind, COMPARTMENT_CREATED_KIND);
+        assert_eq!(
+            (e[0].record.as_deref(), e[0].author.as_str()),
+            (None, "tester")
+        );
+        assert_eq!(e[0].confidentiality, "restricted");
+        assert_eq!(
+            e[0].payload,
+            json!({"compartment": "sources", "handler": "aigerim", "actor": "tester",
+                   "fingerprint": keys.fingerprint(), "opens_with": "passphrase"})
+        );
+        assert_eq!(store.compartments().unwrap()[0].created_at, stamp(1).time);
+        secrets.extend(key_table_strings(&place));
+
+        // A refused creation adds no entry and no key row.
+        let before = snapshot(&place, &store);
+        let err = store
+            .create_compartment(
+                "sources",
+                "bolat",
+                &kek("other words"),
+                &stamp(2),
+                &s,
+                ORIGIN,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert_eq!(snapshot(&place, &store), before);
+
+        // Granted, then the grant replaced: one entry each, told apart.
+        let (file_kek, _) = Kek::generate_key_file().unwrap();
+        let size = store.size().unwrap();
+        let receipt = store
+            .grant(&keys, "bolat", &file_kek, &stamp(3), &s, ORIGIN)
+            .unwrap();
+        assert_eq!(receipt.first_seq, size);
+        store
+            .grant(&keys, "bolat", &kek("bolat words"), &stamp(4), &s, ORIGIN)
+            .unwrap();
+        secrets.extend(key_table_strings(&place));
+        let e = entries_since(&store, size);
+        assert_eq!(e.len(), 2);
+        assert!(e.iter().all(|e| e.kind == GRANTED_KIND));
+        assert_eq!(
+            e[0].payload,
+            json!({"compartment": "sources", "handler": "bolat", "granted_by": "aigerim",
+                   "actor": "tester", "fingerprint": keys.fingerprint(),
+                   "opens_with": "key-file", "replaced": false})
+        );
+        assert_eq!(e[1].payload["replaced"], true);
+        assert_eq!(e[1].payload["opens_with"], "passphrase");
+
+        // Revoked: one entry. Revoking the last handler, or someone with
+        // no grant, adds none.
+        let size = store.size().unwrap();
+        store
+            .revoke("sources", "bolat", &stamp(5), &s, ORIGIN)
+            .unwrap();
+        let e = entries_since(&store, size);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].kind, REVOKED_KIND);
+        assert_eq!(
+            e[0].payload,
+            json!({"compartment": "sources", "handler": "bolat", "actor": "tester",
+                   "fingerprint": keys.fingerprint()})
+        );
+        let before = snapshot(&place, &store);
+        let err = store
+            .revoke("sources", "aigerim", &stamp(6), &s, ORIGIN)
+            .unwrap_err();
+        assert!(err.to_string().contains("last handler"), "{err}");
+        assert!(matches!(
+            store.revoke("sources", "nobody", &stamp(6), &s, ORIGIN),
+            Err(StoreError::NoGrant { .. })
+        ));
+        assert_eq!(snapshot(&place, &store), before);
+
+        // A wrong passphrase opens nothing, so nothing can be granted.
+        assert!(
+            store
+                .unlock_with_passphrase("sources", "aigerim", "not the words")
+                .is_err()
+        );
+        assert_eq!(snapshot(&place, &store), before);
+
+        // Rotated: one entry with both generations, who keeps access and
+        // who lost it.
+        store
+            .grant(&keys, "dana", &kek("dana words"), &stamp(7), &s, ORIGIN)
+            .unwrap();
+        let escrow = kek("escrow words");
+        let backup = store
+            .backup_keys(&[&keys], &stamp(8).time, &escrow)
+            .unwrap();
+        let size = store.size().unwrap();
+        let aigerim = kek("aigerim new words");
+        let new = store
+            .rotate_compartment(&keys, &[("aigerim", &aigerim)], &stamp(9), &s, ORIGIN)
+            .unwrap();
+        secrets.extend(key_table_strings(&place));
+        let e = entries_since(&store, size);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].kind, ROTATED_KIND);
+        assert_eq!(
+            e[0].payload,
+            json!({"compartment": "sources", "handler": "aigerim", "actor": "tester",
+                   "old_fingerprint": keys.fingerprint(), "fingerprint": new.fingerprint(),
+                   "handlers": ["aigerim"], "dropped": ["dana"], "records_rewrapped": 0})
+        );
+        // The old key can neither rotate nor grant any more, and trying adds nothing.
+        let before = snapshot(&place, &store);
+        assert!(
+            store
+                .rotate_compartment(&keys, &[("aigerim", &aigerim)], &stamp(10), &s, ORIGIN)
+                .is_err()
+        );
+        assert!(
+            store
+                .grant(&keys, "erlan", &kek("erlan words"), &stamp(10), &s, ORIGIN)
+                .is_err()
+        );
+        assert_eq!(snapshot(&place, &store), before);
+
+        // A key backup: a wrong escrow key adds nothing, nor does one whose
+        // keys were all rotated away since; a current one is one entry.
+        assert!(
+            store
+                .restore_keys(&backup, &kek("escrow words"), &stamp(11), &s, ORIGIN)
+                .is_err()
+        );
+        assert_eq!(snapshot(&place, &store), before);
+        let restored = store
+            .restore_keys(&backup, &escrow, &stamp(11), &s, ORIGIN)
+            .unwrap();
+        assert_eq!(restored.stale, ["sources"]);
+        let fresh = store
+            .backup_keys(&[&new], &stamp(12).time, &escrow)
+            .unwrap();
+        let restored = store
+            .restore_keys(&fresh, &escrow, &stamp(13), &s, ORIGIN)
+            .unwrap();
+        assert_eq!(restored.unlocked.len(), 1);
+        let e = entries_since(&store, before.0);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].kind, KEYS_RESTORED_KIND);
+        assert_eq!(
+            e[0].payload,
+            json!({"actor": "tester", "backup_created_at": stamp(12).time,
+                   "compartments": [{"compartment": "sources", "fingerprint": new.fingerprint()}],
+                   "stale": []})
+        );
+        // A grant from the backup names it as the granter.
+        store
+            .grant(
+                &restored.unlocked[0],
+                "dana",
+                &kek("dana again"),
+                &stamp(14),
+                &s,
+                ORIGIN,
+            )
+            .unwrap();
+        let last = store.entry(store.size().unwrap() - 1).unwrap();
+        assert_eq!(last.payload["granted_by"], "key-backup");
+
+        // Nothing of any key, wrapped or not, is in the audit entries.
+        secrets.extend(key_table_strings(&place));
+        assert!(secrets.len() >= 4, "the key tables hold {secrets:?}");
+        for e in entries_since(&store, 0) {
+            let bytes = String::from_utf8(e.canonical_bytes()).unwrap();
+            for secret in &secrets {
+                assert!(
+                    !bytes.contains(secret.as_str()),
+                    "entry {} holds {secret}",
+                    e.seq
+                );
+            }
+        }
+        // The trail lists exactly these entries, in order.
+        let mut trail = Vec::new();
+        store
+            .audit_trail(0, |e| {
+                trail.push(e.kind);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(trail.len() as u64, store.size().unwrap());
+        assert_eq!(trail[0], COMPARTMENT_CREATED_KIND);
+        let digest = store.projection_digest().unwrap();
+        store.rebuild(&mut |_, _| {}).unwrap();
+        assert_eq!(store.projection_digest().unwrap(), digest);
+        let report = store
+            .verify(&s.verifier(), ORIGIN, true, &mut |_, _, _| {})
+            .unwrap();
+        assert!(report.ok, "{report:?}");
+    }
+}
+
+#[test]
+fn bulk_unsealing_is_one_audit_entry_before_any_record() {
+    for place in Place::all("bulkunseal") {
+        let (mut store, keys, _, person) = sealed_archive(&place);
+        let s = signer();
+        let size = store.size().unwrap();
+        let mut seen = Vec::new();
+        let n = store
+            .unseal_each(
+                qantar_model::Kind::Person,
+                &keys,
+                "aigerim",
+                "test",
+                &stamp(3),
+                &s,
+                ORIGIN,
+                &mut |id, body| {
+                    seen.push((id.to_string(), body["occupation"].clone()));
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(seen, [(person.clone(), json!(format!("{MARKER} teacher")))]);
+        let e = entries_since(&store, size);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].kind, UNSEALED_KIND);
+        assert_eq!(
+            e[0].payload,
+            json!({"handler": "aigerim", "reader": "aigerim", "compartment": "sources",
+                   "kind": "person", "records": 1, "purpose": "test"})
+        );
+        // Nothing sealed of that kind: nothing opened, nothing appended.
+        let n = store
+            .unseal_each(
+                qantar_model::Kind::Event,
+                &keys,
+                "aigerim",
+                "test",
+                &stamp(4),
+                &s,
+                ORIGIN,
+                &mut |_, _| Ok(()),
+            )
+            .unwrap();
+        assert_eq!((n, store.size().unwrap()), (0, size + 1));
     }
 }

@@ -167,6 +167,61 @@ impl BlobStore {
         Ok(id)
     }
 
+    /// A writer that stores what is written to it as one blob: hashed as
+    /// it goes, kept in `tmp/` until [`BlobWriter::finish`] names it, and
+    /// deleted if dropped unfinished. For bytes produced on the fly (a
+    /// sealed stream) that should never sit whole in memory.
+    pub fn writer(&self) -> Result<BlobWriter<'_>, BlobError> {
+        let tmp_dir = self.root.join("tmp");
+        let tmp = tempfile::NamedTempFile::new_in(&tmp_dir).map_err(io_at(&tmp_dir))?;
+        Ok(BlobWriter {
+            store: self,
+            tmp,
+            hasher: Sha256::new(),
+            len: 0,
+        })
+    }
+
+    /// Deletes blob `id`. Blobs are otherwise immutable; this exists for
+    /// crypto-erasure (the ciphertext of an erased attachment goes too)
+    /// and for undoing a write whose ledger entry was never committed.
+    /// Returns whether there was a blob to delete. Copies made before
+    /// (backups, mirrors) are not touched.
+    pub fn remove(&self, id: &BlobId) -> Result<bool, BlobError> {
+        let path = self.path_of(id);
+        match fs::remove_file(&path) {
+            Ok(()) => {
+                sync_dir(path.parent().unwrap_or(&self.root))?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io_at(&path)(e)),
+        }
+    }
+
+    /// Every blob file in the store, by id, sorted. Files whose names are
+    /// not ids (strays) are skipped.
+    pub fn ids(&self) -> Result<Vec<BlobId>, BlobError> {
+        let objects = self.root.join("objects");
+        let mut out = Vec::new();
+        for shard in fs::read_dir(&objects).map_err(io_at(&objects))? {
+            let shard = shard.map_err(io_at(&objects))?;
+            let prefix = shard.file_name().to_string_lossy().into_owned();
+            if !shard.path().is_dir() {
+                continue;
+            }
+            for f in fs::read_dir(shard.path()).map_err(io_at(&shard.path()))? {
+                let f = f.map_err(io_at(&shard.path()))?;
+                let name = format!("{prefix}{}", f.file_name().to_string_lossy());
+                if let Ok(id) = name.parse::<BlobId>() {
+                    out.push(id);
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Flushes the temporary file, renames it to the blob's path and
     /// flushes the directories the rename touched.
     fn commit(&self, tmp: tempfile::NamedTempFile, id: BlobId) -> Result<(), BlobError> {
@@ -219,6 +274,64 @@ impl BlobStore {
         } else {
             io_at(path)(e)
         }
+    }
+}
+
+/// A blob written through a [`BlobWriter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finished {
+    pub id: BlobId,
+    pub len: u64,
+    /// False when the same bytes were already stored.
+    pub created: bool,
+}
+
+/// A blob being written; see [`BlobStore::writer`].
+pub struct BlobWriter<'a> {
+    store: &'a BlobStore,
+    tmp: tempfile::NamedTempFile,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl BlobWriter<'_> {
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Stores the bytes written as a blob (durably, as [`BlobStore::put`]
+    /// does). If that blob already exists nothing more is written, and
+    /// [`Finished::created`] says so (a caller undoing its write must not
+    /// delete a blob that was there before).
+    pub fn finish(self) -> Result<Finished, BlobError> {
+        let id = BlobId(self.hasher.finalize().into());
+        let created = !self.store.contains(&id);
+        if created {
+            self.store.commit(self.tmp, id)?;
+        }
+        Ok(Finished {
+            id,
+            len: self.len,
+            created,
+        })
+    }
+}
+
+impl Write for BlobWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.tmp.as_file_mut().write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tmp.as_file_mut().flush()
     }
 }
 

@@ -10,12 +10,15 @@
 //!
 //! Boundaries: no clock, no randomness, no database. Which blob is the
 //! original of which public copy, who imported it and when is recorded by
-//! the caller in the ledger. Sealing (encrypting) originals belongs to
-//! another crate; the store takes whatever bytes it is given, ciphertext
-//! included.
+//! the caller in the ledger. The store takes whatever bytes it is given,
+//! ciphertext included; [`stream`] is the segmented cipher a caller uses to
+//! seal a large original on its way into the store (keys and nonces come
+//! from the caller, which also decides where the key is kept).
 
 pub mod blobs;
+pub mod stream;
 pub mod strip;
 
-pub use blobs::{BlobError, BlobId, BlobStore, sha256_hex};
+pub use blobs::{BlobError, BlobId, BlobStore, BlobWriter, Finished, sha256_hex};
+pub use stream::{StreamError, StreamKey, StreamStats};
 pub use strip::{Finding, MediaType, MetaKind, Removed, StripError, Stripped, detect, scan, strip};

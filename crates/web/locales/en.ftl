@@ -307,6 +307,7 @@ review-sum-to-review = Pairs to review
 review-sum-same = Decisions "same person" applied
 review-sum-different = Decisions "different people" applied
 review-sum-unsure = Pairs deferred
+review-sum-sealed = Sealed records left out of linkage
 import-intro = Upload a list of people as CSV (any common encoding and delimiter), XLSX or JSON, at most { $mib } MiB. You will see the first rows and choose what each column holds before anything is imported. The file is kept in memory only until it is imported.
 import-file = File
 import-preview = Upload and preview
@@ -433,3 +434,40 @@ work-totp-on = set up
 work-totp-off = not set up
 work-totp-owed = required, set up at next login
 work-reset-totp = Reset
+
+# Search (public records only)
+nav-search = Search
+search-label = Find a name, place or word
+search-button = Search
+search-hint = Type a name in any script: Cyrillic and Latin spellings find each other. Only the public record is searched.
+search-none = Nothing in the public record matches every word.
+search-count = { $count ->
+    [one] One public record matches.
+   *[other] { $count } public records match; the first { $shown } are listed.
+}
+
+# Sealed records (handlers of compartments only).
+work-sealed = Sealed records
+work-sealed-none = You hold no key to any compartment. Sealed records are opened only by handlers: a handler of a compartment grants it with `qantar seal grant`, and an administrator flags the account as a handler. Roles alone give no access.
+work-sealed-intro = The compartments you hold a grant in, and the sealed records in them. Only what the ledger shows in clear is listed here; open a record to read it. Every opening is written to the ledger with your name.
+work-compartments = Your compartments
+work-compartment = Compartment
+work-handlers = Handlers
+work-sealed-count = Records
+work-sealed-records = Sealed records in them
+work-created = Recorded
+work-sealed-record = Sealed record
+work-unseal = Open the record
+work-unseal-warning = Opening this record writes an entry to the ledger naming you as its reader. The content is shown on this page only, is not stored by the server, and is gone when you leave the page.
+work-unseal-limited = Too many wrong passphrases or key files for this account or address. Wait 15 minutes and try again.
+work-unseal-wrong = The passphrase or key file does not open your grant in compartment { $compartment }. Check it and try again; nothing was opened or written.
+work-unseal-need-passphrase = Your grant in compartment { $compartment } opens with a passphrase: type it.
+work-unseal-need-key-file = Your grant in compartment { $compartment } opens with a key file: choose the file.
+work-unseal-bad-key-file = That file is not an intact key file. Choose an intact copy of your key file for compartment { $compartment }.
+work-unsealed-audited = This reading has been recorded in the ledger under your name. Close the page when you are done; nothing of it is kept.
+work-sealed-back = Back to the sealed records
+work-seal-legend = Seal a confidential record
+work-seal-help = This archive seals confidential records. To record one, choose one of your compartments and give your passphrase (or your key file). Records that are not confidential are written as usual, and these fields are ignored.
+work-seal-compartment = Compartment
+work-seal-passphrase = Your passphrase for this compartment
+work-seal-key-file = Or your key file

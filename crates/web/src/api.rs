@@ -240,6 +240,49 @@ pub async fn persons(
     .await
 }
 
+/// Query of `/api/v1/search`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Words to find; names match across Cyrillic and Latin spellings.
+    pub q: String,
+}
+
+/// What a search found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResult {
+    /// How many public records match every word.
+    pub total: u64,
+    /// The first matches (at most 200), persons first, in the JSON shape
+    /// of `docs/record-format.md`.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Value>,
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "public", params(SearchQuery),
+    responses(
+        (status = 200, description = "Public records matching every word of the query", body = SearchResult),
+        (status = 400, description = "No query was given", body = Problem, content_type = "application/problem+json")
+    ))]
+pub async fn search(
+    State(state): State<AppState>,
+    q: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Json<SearchResult>, Problem> {
+    let Query(q) =
+        q.map_err(|e| Problem::bad_request(format!("{}; use ?q=words", e.body_text())))?;
+    let snap = state.snapshot().await.map_err(|_| Problem::internal())?;
+    tokio::task::spawn_blocking(move || {
+        let index = crate::search::index_of(&snap);
+        let found = index.find(&snap, &q.q);
+        SearchResult {
+            total: found.total as u64,
+            items: found.records.iter().map(|r| r.to_json()).collect(),
+        }
+    })
+    .await
+    .map(Json)
+    .map_err(|_| Problem::internal())
+}
+
 #[utoipa::path(get, path = "/api/v1/records/{id}", tag = "public",
     params(("id" = String, Path, description = "A record's UUID or ref")),
     security((), ("token" = [])),
@@ -630,7 +673,7 @@ impl utoipa::Modify for TokenScheme {
         title = "qantar API",
         description = "Public records of a qantar archive, and writes for documenters. Anonymous answers hold only public, unretracted records; references to anything else are left out. Writes take `Authorization: Bearer <token>`, go through the same checks as the CLI and the workspace's forms, and are refused whole, field by field, when any check fails. Errors are RFC 9457 problem details."
     ),
-    paths(index, records, persons, record, person, numbers, accountability, openapi, create, amend, retract),
+    paths(index, records, persons, record, person, numbers, accountability, search, openapi, create, amend, retract),
     modifiers(&TokenScheme),
     components(schemas(
         Problem,
@@ -643,6 +686,7 @@ impl utoipa::Modify for TokenScheme {
         ClaimGroup,
         ClaimLine,
         Accountability,
+        SearchResult,
         Index
     ))
 )]

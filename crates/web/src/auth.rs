@@ -190,6 +190,8 @@ pub struct Found {
     pub fresh: i64,
     /// Whether the account has a second factor.
     pub totp: bool,
+    /// Whether the account is flagged as a handler of sealed material.
+    pub handler: bool,
 }
 
 /// An account as listed on the admin page.
@@ -652,6 +654,7 @@ impl Accounts {
             stage,
             fresh,
             totp,
+            handler,
         }))
     }
 

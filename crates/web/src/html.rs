@@ -44,7 +44,7 @@ pub fn url_part(s: &str) -> String {
 
 /// The pages of the public site, in menu order: (path after the language
 /// prefix, message key).
-pub const MENU: [(&str, &str); 7] = [
+pub const MENU: [(&str, &str); 8] = [
     ("", "nav-home"),
     ("people", "nav-people"),
     ("timeline", "nav-timeline"),
@@ -52,6 +52,7 @@ pub const MENU: [(&str, &str); 7] = [
     ("numbers", "nav-numbers"),
     ("accountability", "nav-accountability"),
     ("sources", "nav-sources"),
+    ("search", "nav-search"),
 ];
 
 /// A whole page. `path` is the page's path after the language prefix (for

@@ -57,6 +57,8 @@ pub mod api;
 pub mod auth;
 pub mod estimate_view;
 pub mod estimates;
+pub mod export;
+pub mod files;
 pub mod html;
 pub mod i18n;
 pub mod import;
@@ -65,6 +67,8 @@ pub mod policy;
 pub mod public;
 pub mod register_view;
 pub mod review;
+pub mod sealed_view;
+pub mod search;
 pub mod security;
 pub mod svg;
 pub mod totp;
@@ -224,8 +228,10 @@ impl AppState {
     /// process saw last; if another process (`qantar lock`) moved it on,
     /// drop the uploads kept between preview and import. Sessions and
     /// tokens need nothing here: every request reads them from the file.
-    /// The server holds no unsealed keys today; once sealing reaches the
-    /// web, the keys it holds are dropped here too. True when it dropped.
+    /// There are no keys to drop: [`sealed_view`] opens a compartment key
+    /// for one request only, from the passphrase or key file sent with it,
+    /// and wipes it before the response leaves, so between requests this
+    /// process holds no unsealed key. True when it dropped.
     pub async fn notice_lock(&self) -> Result<bool, WebError> {
         use std::sync::atomic::Ordering;
         let accounts = self.accounts().clone();
@@ -396,6 +402,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/persons/{id}", get(api::person))
         .route("/api/v1/numbers", get(api::numbers))
         .route("/api/v1/accountability", get(api::accountability))
+        .route("/api/v1/search", get(api::search))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/{*rest}", get(api::api_not_found));
     Router::new()
@@ -410,11 +417,15 @@ pub fn router(state: AppState) -> Router {
         .route("/{lang}/numbers", get(numbers))
         .route("/{lang}/accountability", get(accountability))
         .route("/{lang}/sources", get(sources))
+        .route("/export/public.jsonl", get(export::public_jsonl_route))
+        .route("/{lang}/search", get(search_page))
         .merge(api)
         .merge(work::routes())
         .merge(review::routes())
         .merge(import::routes())
         .merge(register_view::routes())
+        .merge(sealed_view::routes())
+        .merge(files::routes())
         .merge(security::routes())
         .fallback(fallback)
         .layer(middleware::from_fn(remember_target))
@@ -773,6 +784,50 @@ async fn accountability(
         Some((t(l, "nav-accountability"), pages::accountability(l, snap)))
     })
     .await
+}
+
+/// `?q=…` of the search page.
+#[derive(Debug, Default, serde::Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+/// Search pages are not kept in the snapshot's page cache: queries are
+/// unbounded and each is cheap against the in-memory index.
+async fn search_page(
+    State(s): State<AppState>,
+    Path(lang): Path<String>,
+    h: HeaderMap,
+    q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(lang) = Lang::parse(&lang) else {
+        return not_found_page(negotiate(&h));
+    };
+    let query = q
+        .map(|Query(q)| q)
+        .unwrap_or_default()
+        .q
+        .unwrap_or_default();
+    let path = format!("search?q={}", html::url_part(&query));
+    let snap = match s.snapshot().await {
+        Ok(snap) => snap,
+        Err(e) => {
+            eprintln!("qantar-web: cannot read the archive: {e}");
+            return error_page(lang);
+        }
+    };
+    let body = tokio::task::spawn_blocking(move || {
+        let index = search::index_of(&snap);
+        search::page(lang, &snap, &index, &query)
+    })
+    .await;
+    match body {
+        Ok(body) => {
+            let title = t(lang, "nav-search");
+            html_response(StatusCode::OK, lang, html::page(lang, &path, &title, &body))
+        }
+        Err(_) => error_page(lang),
+    }
 }
 
 async fn sources(State(s): State<AppState>, Path(lang): Path<String>, h: HeaderMap) -> Response {

@@ -6,7 +6,8 @@
 //! a real request for every cell of [`POLICY`], anonymous visitors
 //! included. Record-level rules (a viewer does not see confidential
 //! records) come on top, in [`crate::auth::Role::can_read`], and are answered
-//! as "not found".
+//! as "not found"; so are sealed records outside the account's grants
+//! ([`crate::sealed_view`]), whatever its role.
 
 use crate::auth::Role;
 
@@ -69,6 +70,15 @@ pub enum Route {
     /// `POST /api/v1/records`, `PATCH /api/v1/records/{id}`,
     /// `POST /api/v1/records/{id}/retract` with a bearer token.
     ApiWrite,
+    /// `GET /workspace/sealed`: the compartments the account holds a grant
+    /// in and the sealed records in them (never their content).
+    Sealed,
+    /// `GET /workspace/sealed/{id}`: the form that asks the handler's
+    /// passphrase or key file to open one sealed record.
+    SealedForm,
+    /// `POST /workspace/sealed/{id}/open`: unseal one record (an
+    /// `audit.unsealed` ledger entry) and show it in clear.
+    SealedOpen,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,8 +93,7 @@ pub enum Auth {
     /// A live session is enough.
     Session,
     /// The password (and code, when enrolled) given within
-    /// [`crate::auth::RECENT_AUTH_SECONDS`]: exports and, once they
-    /// exist, unsealing.
+    /// [`crate::auth::RECENT_AUTH_SECONDS`]: exports and unsealing.
     Recent,
 }
 
@@ -131,6 +140,15 @@ pub const POLICY: &[(Route, [Access; 5], Auth)] = &[
     // A panic button: no re-authentication to slow it down.
     (Route::Lock, [D, D, D, D, A], S),
     (Route::ApiWrite, [D, D, D, A, A], S),
+    // Roles only let a session reach the sealed pages; what they show and
+    // open is decided by the store's grants to the account of the same
+    // name (flagged as a handler), which no role implies. Anything outside
+    // the account's grants is answered as "not found"
+    // (see `crate::sealed_view`). The form asks again too, so the
+    // passphrase is typed only after the password.
+    (Route::Sealed, [D, A, A, A, A], S),
+    (Route::SealedForm, [D, A, A, A, A], R),
+    (Route::SealedOpen, [D, A, A, A, A], R),
 ];
 
 fn column(who: Option<Role>) -> usize {

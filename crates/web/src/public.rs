@@ -11,10 +11,18 @@
 //! retracted by a public claim go too. The views render from this value
 //! alone, so nothing hidden can reach a page by a missed check in a
 //! template, and every count is a count of public records.
+//!
+//! Consent comes before all of that: the archive's consent records (never
+//! public themselves) are read into a [`ConsentBook`], and every public
+//! record it withholds is dropped first (a withdrawn consent, an audience
+//! short of the public, an anonymised consent for anything but a redacted
+//! derived record), so the sanitising above then cuts what referred to it.
+//! A derived record is judged by its original's consent; its
+//! `derived_from` is cut, since it names a hidden record.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use qantar_model::{Body, Kind, Record};
+use qantar_model::{Body, ConsentBook, Kind, Record};
 use qantar_store::{Filter, Store, StoreError};
 
 /// The sanitised public records of an archive at one ledger size.
@@ -47,9 +55,10 @@ pub struct Snapshot {
 const RENDERED_PAGES: usize = 4096;
 
 impl Snapshot {
-    /// Load the public records of `store`.
+    /// Load the public records of `store`, as its consent records allow.
     pub fn load(store: &Store) -> Result<Snapshot, StoreError> {
         let size = store.size()?;
+        let book = consent_book(store)?;
         let rows = store.list(&Filter {
             confidentiality: Some("public".into()),
             include_retracted: false,
@@ -71,18 +80,36 @@ impl Snapshot {
                 }
             }
         }
-        Ok(Snapshot::from_records(size, records))
+        Ok(Snapshot::from_records_with_consent(size, records, &book))
     }
 
     /// Sanitise public records (in display order) into a snapshot. Records
     /// that are not public are dropped here too, so a caller cannot forget.
+    /// No consent is known: see [`Snapshot::from_records_with_consent`].
     pub fn from_records(size: u64, records: Vec<Record>) -> Snapshot {
+        Snapshot::from_records_with_consent(size, records, &ConsentBook::default())
+    }
+
+    /// [`Snapshot::from_records`], dropping first every record that `book`
+    /// does not allow to be published.
+    pub fn from_records_with_consent(
+        size: u64,
+        records: Vec<Record>,
+        book: &ConsentBook,
+    ) -> Snapshot {
         let mut records: Vec<Record> = records
             .into_iter()
             .filter(|r| r.confidentiality == qantar_model::Confidentiality::Public)
             // Raw list rows and reviewers' decisions are working material:
             // the public sees the register's counts, never the rows.
-            .filter(|r| !matches!(r.body, Body::ListEntry(_) | Body::LinkDecision(_)))
+            // Consent records are never public (the model refuses it).
+            .filter(|r| {
+                !matches!(
+                    r.body,
+                    Body::ListEntry(_) | Body::LinkDecision(_) | Body::Consent(_)
+                )
+            })
+            .filter(|r| book.may_publish(r))
             .collect();
         // Claims retracted by a public claim are no longer asserted.
         let retracted: HashSet<String> = records
@@ -121,6 +148,7 @@ impl Snapshot {
         };
         for r in &mut records {
             r.notes = None;
+            r.derived_from = None;
             r.sources.retain(|c| keep(&c.source));
             match &mut r.body {
                 Body::Person(p) => {
@@ -163,7 +191,10 @@ impl Snapshot {
                     p.persons.retain(|pp| keep(&pp.person));
                     p.acts.retain(keep);
                 }
-                Body::Relationship(_) | Body::ListEntry(_) | Body::LinkDecision(_) => {}
+                Body::Relationship(_)
+                | Body::ListEntry(_)
+                | Body::LinkDecision(_)
+                | Body::Consent(_) => {}
             }
         }
         let mut snap = Snapshot {
@@ -215,6 +246,15 @@ impl Snapshot {
             snap.records.insert(id, r);
         }
         snap
+    }
+
+    /// Every public record, sorted by kind (in contract order) then id: the
+    /// order of the public export, which must not change between two
+    /// exports of the same snapshot.
+    pub fn sorted(&self) -> Vec<&Record> {
+        let mut all: Vec<&Record> = self.records.values().collect();
+        all.sort_by_key(|r| (r.kind(), r.id));
+        all
     }
 
     fn linked<'a>(&'a self, index: &'a HashMap<String, Vec<String>>, key: &str) -> Vec<&'a Record> {
@@ -375,4 +415,30 @@ impl Snapshot {
         }
         out
     }
+}
+
+/// The consent records of `store` (current versions, not retracted), for
+/// publishing checks. They are restricted, never sealed (the model refuses
+/// any other level), so reading them needs no key.
+pub fn consent_book(store: &Store) -> Result<ConsentBook, StoreError> {
+    let rows = store.list(&Filter {
+        kind: Some(Kind::Consent),
+        include_retracted: false,
+        ..Filter::default()
+    })?;
+    let mut consents = Vec::with_capacity(rows.len());
+    for row in rows {
+        match Record::from_json(&row.data, &mut uuid::Uuid::nil) {
+            Ok(r) => consents.push(r),
+            // A consent that cannot be read cannot be honoured; refusing
+            // to build the public view is the only safe answer.
+            Err(e) => {
+                return Err(StoreError::Corrupt {
+                    seq: Some(row.updated_seq),
+                    what: format!("consent record {} does not parse: {e}", row.id),
+                });
+            }
+        }
+    }
+    Ok(ConsentBook::new(&consents))
 }

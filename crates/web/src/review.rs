@@ -655,6 +655,7 @@ fn summary_html(lang: Lang, s: &LinkSummary) -> String {
         ("review-sum-same", s.decisions.same),
         ("review-sum-different", s.decisions.different),
         ("review-sum-unsure", s.decisions.unsure),
+        ("review-sum-sealed", s.sealed_skipped),
     ] {
         let _ = write!(h, "<dt>{}</dt><dd>{value}</dd>", esc(&t(lang, key)));
     }

@@ -405,6 +405,20 @@ async fn lock(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
                 "qantar-web: {} locked the archive: {} sessions ended, {} API tokens revoked",
                 ctx.session.account, done.sessions, done.tokens
             );
+            // The lock has happened whatever the ledger says; a failed audit
+            // entry is reported, not a reason to undo it.
+            let sessions = done.sessions.to_string();
+            if let Err(e) = state
+                .audit_account_change(
+                    &ctx.session.account,
+                    "*",
+                    "locked",
+                    Some(("sessions_ended", &sessions)),
+                )
+                .await
+            {
+                eprintln!("qantar-web: the lock is not in the ledger: {e}");
+            }
             let text = ta(
                 lang,
                 "work-locked-text",

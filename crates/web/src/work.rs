@@ -86,6 +86,9 @@ pub struct Ctx {
     pub(crate) enrolling: bool,
     /// Whether the account has a second factor.
     pub(crate) totp: bool,
+    /// Whether the account is flagged as a handler: only then can it hold
+    /// a compartment's key here (see [`crate::sealed_view`]).
+    pub(crate) handler: bool,
 }
 
 pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -155,6 +158,7 @@ pub async fn guard(
                     secret,
                     enrolling: true,
                     totp: f.totp,
+                    handler: f.handler,
                 })
             } else {
                 Err(elsewhere("/workspace/totp".into()))
@@ -175,6 +179,7 @@ pub async fn guard(
                 secret,
                 enrolling: false,
                 totp: f.totp,
+                handler: f.handler,
             })
         }
         None if *method == Method::GET => Err(Redirect::to("/workspace/login").into_response()),
@@ -328,6 +333,13 @@ pub(crate) fn frame(lang: Lang, ctx: Option<&Ctx>, title: &str, body: &str) -> S
             if allowed(route, Some(role)) {
                 let _ = write!(h, "<li><a href=\"{href}\">{}</a></li>", esc(&t(lang, key)));
             }
+        }
+        if c.handler && allowed(Route::Sealed, Some(role)) {
+            let _ = write!(
+                h,
+                "<li><a href=\"/workspace/sealed\">{}</a></li>",
+                esc(&t(lang, "work-sealed"))
+            );
         }
         if allowed(Route::LedgerStatus, Some(role)) {
             let _ = write!(
@@ -1259,6 +1271,17 @@ async fn options(state: &AppState, role: Role, kind: Kind) -> Result<Options, We
     Ok(out)
 }
 
+/// A form carrying a file input must be sent as multipart.
+fn enctype(extra: &str) -> &'static str {
+    if extra.contains("type=\"file\"") {
+        " enctype=\"multipart/form-data\""
+    } else {
+        ""
+    }
+}
+
+/// `extra` goes after the fields, before the button (the sealing inputs).
+#[allow(clippy::too_many_arguments)]
 fn render_form(
     lang: Lang,
     ctx: &Ctx,
@@ -1267,6 +1290,7 @@ fn render_form(
     values: &Form,
     errors: &[InputError],
     pickers: &[(Kind, Options)],
+    extra: &str,
 ) -> String {
     let mut h = String::new();
     let mut placed = vec![false; errors.len()];
@@ -1422,7 +1446,8 @@ fn render_form(
     }
     let _ = write!(
         h,
-        "<form method=\"post\" action=\"/workspace/new/{form_name}\" class=\"record\">{}{inputs}<p><button type=\"submit\">{}</button></p></form>",
+        "<form method=\"post\" action=\"/workspace/new/{form_name}\" class=\"record\"{}>{}{inputs}{extra}<p><button type=\"submit\">{}</button></p></form>",
+        enctype(extra),
         hidden_csrf(&ctx.csrf),
         esc(&t(lang, "work-save"))
     );
@@ -1462,10 +1487,11 @@ fn json_form(
     }
     let _ = write!(
         h,
-        "<form method=\"post\" action=\"{action}\" class=\"record\">{csrf}\
+        "<form method=\"post\" action=\"{action}\" class=\"record\"{enctype}>{csrf}\
          <p class=\"field\"><label for=\"f-json\">{label}</label>\
          <textarea id=\"f-json\" name=\"{name}\" rows=\"18\" class=\"code\"{inv}>{text}</textarea></p>{extra}\
          <p><button type=\"submit\">{button}</button></p></form>",
+        enctype = enctype(extra),
         csrf = hidden_csrf(&ctx.csrf),
         label = esc(&t(
             lang,
@@ -1514,20 +1540,39 @@ async fn show_form(
     let Some(key) = FORMS.iter().find(|(n, _)| *n == form_name).map(|(_, k)| *k) else {
         return not_found(ctx);
     };
+    // Handlers may seal what they record as confidential.
+    let seal = match crate::sealed_view::held_by(state, ctx).await {
+        Ok(held) => crate::sealed_view::seal_fields(
+            lang,
+            &held,
+            values.get(crate::sealed_view::COMPARTMENT_FIELD),
+        ),
+        Err(e) => return failure(Some(ctx), lang, &e),
+    };
     let body = match spec(form_name) {
         Some(fields) => {
             let pickers = match pickers_for(state, ctx.session.role, fields).await {
                 Ok(p) => p,
                 Err(e) => return failure(Some(ctx), lang, &e),
             };
-            render_form(lang, ctx, form_name, fields, values, errors, &pickers)
+            render_form(
+                lang, ctx, form_name, fields, values, errors, &pickers, &seal,
+            )
         }
         None => {
             let text = values.get("json");
             let help = format!("<p>{}</p>", esc(&t(lang, "work-json-help")));
             format!(
                 "{help}{}",
-                json_form(lang, ctx, "/workspace/new/json", "json", text, "", errors)
+                json_form(
+                    lang,
+                    ctx,
+                    "/workspace/new/json",
+                    "json",
+                    text,
+                    &seal,
+                    errors
+                )
             )
         }
     };
@@ -1557,6 +1602,7 @@ async fn new_record(
     State(state): State<AppState>,
     Path(form_name): Path<String>,
     headers: HeaderMap,
+    connect: Option<axum::extract::Extension<ConnectInfo<std::net::SocketAddr>>>,
     body: Bytes,
 ) -> Response {
     let ctx = match guard(&state, &headers, &Method::POST, Route::RecordCreate).await {
@@ -1564,7 +1610,13 @@ async fn new_record(
         Err(r) => return r,
     };
     let lang = ctx.lang;
-    let form = Form::parse(&body);
+    // URL-encoded, or multipart when a handler's form carries a key file.
+    let Ok(crate::sealed_view::Posted { form, secret }) =
+        crate::sealed_view::read_posted(&headers, body).await
+    else {
+        return refuse_post(&headers, &Form::default(), "", lang)
+            .unwrap_or_else(|| not_found(&ctx));
+    };
     if let Some(r) = refuse_post(&headers, &form, &ctx.csrf, lang) {
         return r;
     }
@@ -1619,8 +1671,32 @@ async fn new_record(
         )
         .await;
     }
-    match state.record(records, &ctx.session.account).await {
+    let seal = match crate::sealed_view::seal_from(&state, &ctx, &form, secret, connect) {
+        Ok(s) => s,
+        Err(errs) => {
+            return show_form(
+                &state,
+                &ctx,
+                &form_name,
+                &form,
+                &errs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let sealing = seal.is_some();
+    let address = seal.as_ref().map(|s| s.1.clone()).unwrap_or_default();
+    match state
+        .record_sealed(records, &ctx.session.account, seal.map(|s| s.0))
+        .await
+    {
+        // A sealed record has its own page (its regular one shows only
+        // what the projection keeps); one in clear is sent on from there.
         Ok(ids) => match ids.first() {
+            Some(id) if ids.len() == 1 && sealing => {
+                Redirect::to(&format!("/workspace/sealed/{id}")).into_response()
+            }
             Some(id) if ids.len() == 1 => {
                 Redirect::to(&format!("/workspace/records/{id}")).into_response()
             }
@@ -1628,6 +1704,9 @@ async fn new_record(
         },
         Err(e) => match input_errors(e) {
             Ok(errs) => {
+                if errs.iter().any(crate::sealed_view::is_guess) {
+                    crate::sealed_view::note_guess(&state, &ctx.session.account, &address);
+                }
                 show_form(
                     &state,
                     &ctx,
@@ -2079,6 +2158,8 @@ async fn accounts_post(State(state): State<AppState>, headers: HeaderMap, body: 
         form.get("value").to_string(),
     );
     let me = ctx.session.account.clone();
+    let (account, by) = (name.clone(), me.clone());
+    // What the change was, for its audit entry.
     let done = AppState::blocking(move || match action.as_str() {
         "add" => {
             let role = Role::parse(&role).ok_or_else(|| {
@@ -2087,16 +2168,41 @@ async fn accounts_post(State(state): State<AppState>, headers: HeaderMap, body: 
                 ))
             })?;
             acc.add(&name, role, &password)?;
-            Ok(())
+            Ok(("created", Some(("role", role.as_str()))))
         }
-        "remove" if name != me => Ok(acc.remove(&name)?),
-        "handler" => Ok(acc.set_handler(&name, value == "1")?),
-        "reset-totp" => Ok(acc.reset_totp(&name)?),
+        "remove" if name != me => {
+            acc.remove(&name)?;
+            Ok(("removed", None))
+        }
+        "handler" => {
+            let on = value == "1";
+            acc.set_handler(&name, on)?;
+            Ok((if on { "handler_on" } else { "handler_off" }, None))
+        }
+        "reset-totp" => {
+            acc.reset_totp(&name)?;
+            Ok(("second_factor_reset", None))
+        }
         other => Err(WebError::Refused(format!(
             "action {other:?} is not one this page offers"
         ))),
     })
     .await;
+    // The change is made before its entry is written (the accounts file
+    // and the ledger share no transaction); if the entry fails, the page
+    // says so rather than pretend nothing happened.
+    let done = match done {
+        Ok((change, detail)) => state
+            .audit_account_change(&by, &account, change, detail)
+            .await
+            .map_err(|e| {
+                WebError::Refused(format!(
+                    "the change was made, but its audit entry could not be written to the \
+                     ledger ({e}); tell the operator"
+                ))
+            }),
+        Err(e) => Err(e),
+    };
     match done {
         Ok(()) => Redirect::to("/workspace/accounts").into_response(),
         Err(e) => {
@@ -2126,7 +2232,21 @@ async fn tokens(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
         form.get("account").to_string(),
         form.get("label").trim().to_string(),
     );
-    match AppState::blocking(move || Ok(acc.create_token(&account, &label)?)).await {
+    let (holder, by, what) = (account.clone(), ctx.session.account.clone(), label.clone());
+    let issued = match AppState::blocking(move || Ok(acc.create_token(&account, &label)?)).await {
+        Ok(token) => state
+            .audit_account_change(&by, &holder, "token_issued", Some(("label", &what)))
+            .await
+            .map(|()| token)
+            .map_err(|e| {
+                WebError::Refused(format!(
+                    "the token was issued, but its audit entry could not be written to the \
+                     ledger ({e}); tell the operator"
+                ))
+            }),
+        Err(e) => Err(e),
+    };
+    match issued {
         Ok(token) => {
             let notice = format!(
                 "<p>{}</p><p><code id=\"token\">{}</code></p>",

@@ -4,11 +4,33 @@
 //! the web refuses exactly what the CLI refuses and bad input is never
 //! stored. Writes are serialised in this process; the database's own lock
 //! orders them against the CLI.
+//!
+//! Once the archive seals confidential records, a confidential record is
+//! written only with a compartment the author holds a grant in, opened for
+//! this one request ([`SealWith`]); without one it is refused as an input
+//! error on `confidentiality`, before anything is appended.
 
 use qantar_store::{Archive, InputError, InputErrors, Stamp, StoreError, StoredRecord};
 use serde_json::Value;
 
+use crate::sealed_view::Secret;
 use crate::{AppState, WebError};
+
+/// Why a confidential record without a compartment is refused once the
+/// archive seals them.
+pub const NEEDS_COMPARTMENT: &str = "this archive seals confidential records, and only a handler \
+of a compartment can write one: choose the compartment and give your passphrase or key file \
+below (your account must hold a grant in it), or choose restricted (nothing was saved)";
+
+/// Ledger entry kind of a change to a web account's rights.
+pub const ACCOUNT_CHANGED_KIND: &str = "audit.account_changed";
+
+/// The compartment to seal a form's confidential records into, and the
+/// secret that opens the author's grant in it.
+pub struct SealWith {
+    pub compartment: String,
+    pub secret: Secret,
+}
 
 /// Why a write did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +50,10 @@ impl From<StoreError> for WriteError {
         match e {
             StoreError::Input(i) => WriteError::Input(i),
             StoreError::NotFound(id) => WriteError::NotFound(id),
+            // The store refuses to write a confidential record in clear
+            // once sealing is on (e.g. a record made confidential through
+            // the switch): the user's choice, not a fault of the archive.
+            StoreError::Sealing(why) => WriteError::input("confidentiality", why),
             other => WriteError::Failed(other.to_string()),
         }
     }
@@ -94,17 +120,60 @@ impl AppState {
         records: Vec<Value>,
         author: &str,
     ) -> Result<Vec<String>, WriteError> {
+        self.record_sealed(records, author, None).await
+    }
+
+    /// [`AppState::record`], sealing the confidential records into
+    /// `seal`'s compartment when the archive seals them. The author is the
+    /// handler whose grant `seal` opens. The key is opened only when a
+    /// confidential record needs it, and dropped before this returns.
+    pub async fn record_sealed(
+        &self,
+        records: Vec<Value>,
+        author: &str,
+        seal: Option<SealWith>,
+    ) -> Result<Vec<String>, WriteError> {
         let author = author.to_string();
         self.with_archive(move |a| {
             let drafts = a.store.prepare_records(&records, &mut uuid::Uuid::now_v7)?;
             let ids = drafts.iter().filter_map(|d| d.record.clone()).collect();
-            a.append(
-                drafts,
-                &Stamp {
-                    author,
-                    time: now_rfc3339(),
-                },
-            )?;
+            let stamp = Stamp {
+                author: author.clone(),
+                time: now_rfc3339(),
+            };
+            // Drafts come in input order, one per record, so the position
+            // names the input record as the store's own errors do.
+            let confidential: Vec<String> = drafts
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.confidentiality == "confidential")
+                .map(
+                    |(i, _)| match records[i].get("ref").and_then(Value::as_str) {
+                        Some(r) => format!("records[{i}] ({r})"),
+                        None => format!("records[{i}]"),
+                    },
+                )
+                .collect();
+            if confidential.is_empty() || !a.store.sealing_enabled()? {
+                a.append(drafts, &stamp)?;
+                return Ok(ids);
+            }
+            let Some(seal) = seal else {
+                return Err(WriteError::Input(InputErrors(
+                    confidential
+                        .iter()
+                        .map(|label| InputError {
+                            record: (records.len() > 1).then(|| label.clone()),
+                            field: "confidentiality".into(),
+                            reason: NEEDS_COMPARTMENT.into(),
+                        })
+                        .collect(),
+                )));
+            };
+            let keys =
+                crate::sealed_view::unlock(&a.store, &seal.compartment, &author, &seal.secret)
+                    .map_err(WriteError::from)?;
+            a.append_sealed(drafts, &stamp, &keys)?;
             Ok(ids)
         })
         .await
@@ -165,6 +234,42 @@ impl AppState {
                 },
             )?;
             Ok(current.id)
+        })
+        .await
+    }
+
+    /// Record a change of who may do what (made on the accounts page) in
+    /// the ledger as an [`ACCOUNT_CHANGED_KIND`] entry: the account, the
+    /// change and who made it (also the entry's author). Never a password,
+    /// token or second-factor secret. `restricted`, like the store's own
+    /// permission entries: reviewers see it, the public site does not.
+    pub async fn audit_account_change(
+        &self,
+        by: &str,
+        account: &str,
+        change: &str,
+        detail: Option<(&str, &str)>,
+    ) -> Result<(), WriteError> {
+        let mut payload = serde_json::json!({ "account": account, "change": change, "by": by });
+        if let Some((key, value)) = detail {
+            payload[key] = Value::from(value);
+        }
+        let author = by.to_string();
+        self.with_archive(move |a| {
+            a.append(
+                vec![qantar_store::Draft {
+                    kind: ACCOUNT_CHANGED_KIND.into(),
+                    record: None,
+                    confidentiality: "restricted".into(),
+                    payload,
+                    parsed: None,
+                }],
+                &Stamp {
+                    author,
+                    time: now_rfc3339(),
+                },
+            )?;
+            Ok(())
         })
         .await
     }

@@ -459,7 +459,12 @@ fn the_policy_marks_exports_as_needing_recent_authentication() {
         .filter(|(_, _, a)| *a == Auth::Recent)
         .map(|(r, _, _)| *r)
         .collect();
-    assert_eq!(recent, vec![Route::RegisterExport]);
+    // Exports, and unsealing (its form asks first, so the passphrase is
+    // typed after the password).
+    assert_eq!(
+        recent,
+        vec![Route::RegisterExport, Route::SealedForm, Route::SealedOpen]
+    );
 }
 
 #[tokio::test]
@@ -536,6 +541,15 @@ async fn the_lock_button_ends_every_session_and_revokes_every_token() {
             .expect("generation"),
         before + 1
     );
+    // The lock is in the ledger, with who pressed it.
+    let archive = qantar_store::Archive::open(w.dir.path()).expect("archive");
+    let size = archive.store.size().expect("size");
+    let last = archive.store.entry(size - 1).expect("entry");
+    assert_eq!(last.kind, "audit.account_changed");
+    assert_eq!(last.author, "admin");
+    assert_eq!(last.payload["change"], "locked");
+    assert_eq!(last.payload["sessions_ended"], "2");
+    drop(archive);
     // People log in again afterwards.
     login_with(&w.app, "editor", PASSWORD, None, w.now())
         .await

@@ -167,6 +167,19 @@ async fn probe(
             )
             .await
         }
+        // Every role may reach the sealed pages; without a grant they show
+        // nothing (tests/sealed.rs has the grants' matrix). A record in
+        // clear is sent on to its ordinary page.
+        Route::Sealed => getp("/workspace/sealed").await,
+        Route::SealedForm => getp("/workspace/sealed/p-pub").await,
+        Route::SealedOpen => {
+            a.post(
+                app,
+                "/workspace/sealed/p-pub/open",
+                &[("seal.passphrase", "not needed for a record in clear")],
+            )
+            .await
+        }
         Route::ApiWrite => {
             let auth = token.map(|t| format!("Bearer {t}")).unwrap_or_default();
             let mut headers = vec![("content-type", "application/json")];
@@ -233,9 +246,10 @@ async fn every_cell_of_the_authorisation_table_holds() {
     assert_eq!(cells, POLICY.len() * 5);
     // Writes that were allowed reached the ledger; denied ones did not:
     // two form records, two API records, two edits, two confidentiality
-    // changes, two retractions and three review decisions on top of the
-    // fixture (a linkage run and an import preview write no entry).
-    assert_eq!(size(&w), before + 13);
+    // changes, two retractions, three review decisions, and the audit
+    // entries of the administrator's new account and new token on top of
+    // the fixture (a linkage run and an import preview write no entry).
+    assert_eq!(size(&w), before + 15);
 }
 
 #[tokio::test]
@@ -931,4 +945,109 @@ async fn secrets_are_stored_only_as_hashes() {
     )
     .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+}
+
+/// The `audit.account_changed` entries in the ledger, as JSON payloads
+/// with their author.
+fn account_changes(w: &World) -> Vec<(String, Value)> {
+    let a = qantar_store::Archive::open(w.dir.path()).expect("open");
+    let n = a.store.size().expect("size");
+    (0..n)
+        .map(|seq| a.store.entry(seq).expect("entry"))
+        .filter(|e| e.kind == qantar_web::write::ACCOUNT_CHANGED_KIND)
+        .map(|e| {
+            assert_eq!(e.confidentiality, "restricted");
+            (e.author, e.payload)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn permission_changes_on_the_accounts_page_are_ledger_entries() {
+    let w = world();
+    let admin = login(&w.app, "admin", PASSWORD).await.expect("login");
+    let secret_password = "a password nobody may read back";
+    for pairs in [
+        vec![
+            ("action", "add"),
+            ("name", "newcomer"),
+            ("role", "editor"),
+            ("password", secret_password),
+        ],
+        vec![("action", "handler"), ("name", "newcomer"), ("value", "1")],
+        vec![("action", "reset-totp"), ("name", "newcomer")],
+        vec![("action", "remove"), ("name", "newcomer")],
+    ] {
+        let got = admin.post(&w.app, "/workspace/accounts", &pairs).await;
+        assert_eq!(got.status, StatusCode::SEE_OTHER, "{pairs:?}: {}", got.body);
+    }
+    let issued = admin
+        .post(
+            &w.app,
+            "/workspace/tokens",
+            &[("account", "viewer"), ("label", "field laptop")],
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::OK);
+    let token = issued
+        .body
+        .split("id=\"token\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("the token is shown once")
+        .to_string();
+    // A refused change leaves no entry.
+    let refused = admin
+        .post(
+            &w.app,
+            "/workspace/accounts",
+            &[
+                ("action", "add"),
+                ("name", "viewer"),
+                ("role", "viewer"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let changes = account_changes(&w);
+    let seen: Vec<(String, String, String, String)> = changes
+        .iter()
+        .map(|(author, p)| {
+            (
+                author.clone(),
+                p["by"].as_str().unwrap_or_default().to_string(),
+                p["account"].as_str().unwrap_or_default().to_string(),
+                p["change"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let expect = |account: &str, change: &str| {
+        (
+            "admin".to_string(),
+            "admin".to_string(),
+            account.to_string(),
+            change.to_string(),
+        )
+    };
+    assert_eq!(
+        seen,
+        vec![
+            expect("newcomer", "created"),
+            expect("newcomer", "handler_on"),
+            expect("newcomer", "second_factor_reset"),
+            expect("newcomer", "removed"),
+            expect("viewer", "token_issued"),
+        ]
+    );
+    assert_eq!(changes[0].1["role"], "editor");
+    assert_eq!(changes[4].1["label"], "field laptop");
+    for (_, p) in &changes {
+        let text = p.to_string();
+        assert!(
+            !text.contains(secret_password) && !text.contains(&token),
+            "no secret: {text}"
+        );
+    }
 }

@@ -36,3 +36,21 @@ CREATE TABLE IF NOT EXISTS record_links (
     to_id   TEXT NOT NULL,
     PRIMARY KEY (from_id, field, to_id)
 );
+
+-- Files attached to records (`evidence.attached` entries; see
+-- crates/store/src/evidence.rs). For a sealed record only the number, the
+-- ledger entry and the ciphertext blob are known: sha256, media_type and
+-- name are NULL. public_blob is the stripped copy, if one was made.
+CREATE TABLE IF NOT EXISTS attachments (
+    record      TEXT NOT NULL,
+    n           BIGINT NOT NULL,
+    seq         BIGINT NOT NULL,
+    sealed      BIGINT NOT NULL,
+    blob        TEXT NOT NULL,
+    stored_size BIGINT NOT NULL,
+    sha256      TEXT,
+    media_type  TEXT,
+    name        TEXT,
+    public_blob TEXT,
+    PRIMARY KEY (record, n)
+);

@@ -5,6 +5,7 @@
 
 pub mod fixture;
 pub mod lists;
+pub mod sealed;
 pub mod session;
 
 use std::collections::{BTreeSet, VecDeque};
