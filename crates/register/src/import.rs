@@ -355,14 +355,14 @@ pub fn import_sealed(
             return Err(RegisterError::Input(
                 "the rows are confidential and this archive seals confidential records: pass \
                  --compartment C --handler H (and --key-file F if the handler uses one) to seal \
-                 them into a compartment; nothing was written"
+                 them into a compartment"
                     .into(),
             ));
         }
         Some(k) if !confidential => {
             return Err(RegisterError::Input(format!(
                 "--compartment {} seals confidential rows only, and these are {}: add \
-                 --confidentiality confidential, or drop --compartment; nothing was written",
+                 --confidentiality confidential, or drop --compartment",
                 k.compartment(),
                 options.confidentiality.map_or("restricted", |c| c.as_str())
             )));

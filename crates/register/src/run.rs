@@ -111,7 +111,7 @@ pub fn link_archive(
         return Err(RegisterError::Input(format!(
             "the archive's {} list entries and persons to link are all sealed, and sealed \
              records are not linked (their content would be copied into the linkage tables in \
-             clear); nothing was written",
+             clear)",
             loaded.sealed
         )));
     }

@@ -420,6 +420,7 @@ fn supported_types() -> String {
         MediaType::WebP,
         MediaType::Tiff,
         MediaType::Pdf,
+        MediaType::Docx,
     ]
     .iter()
     .map(|t| format!("{t} ({})", t.mime()))
@@ -744,8 +745,10 @@ impl Archive {
         let mut head = vec![0u8; HEAD_LEN];
         let got = read_some(&mut src, &mut head).map_err(io_err)?;
         head.truncate(got);
-        let media = qantar_vault::detect(&head);
-        let strippable = media.is_some_and(MediaType::is_supported);
+        let mut media = qantar_vault::detect(&head);
+        // A ZIP may be a DOCX: that shows only once the whole file is read.
+        let strippable =
+            media.is_some_and(MediaType::is_supported) || media == Some(MediaType::Zip);
         if public && !strippable {
             let what =
                 media.map_or_else(|| "a file of unknown type".to_string(), |t| t.to_string());
@@ -769,6 +772,7 @@ impl Archive {
             // memory here; the copy is at most as large.
             let mut bytes = head;
             src.read_to_end(&mut bytes).map_err(io_err)?;
+            media = qantar_vault::detect_full(&bytes);
             let (stripped, refusal) = match qantar_vault::strip(&bytes) {
                 Ok(s) => (Some(s), None),
                 Err(e) if public => {

@@ -529,3 +529,69 @@ fn bad_names_and_times_are_refused_before_anything_is_stored() {
     assert_eq!(archive.store.size().unwrap(), size);
     assert!(files(&archive.vault_dir()).is_empty());
 }
+
+/// A minimal DOCX whose core properties name its author.
+fn docx(author: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, body) in [
+        (
+            "word/document.xml",
+            "<w:document><w:body/></w:document>".to_string(),
+        ),
+        (
+            "docProps/core.xml",
+            format!("<cp:coreProperties><dc:creator>{author}</dc:creator></cp:coreProperties>"),
+        ),
+    ] {
+        z.start_file(name, opts).unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_docx_is_told_from_other_zips_once_read_whole() {
+    let place = Place {
+        dir: tempfile::tempdir().unwrap(),
+        pg: None,
+    };
+    let mut archive = place.init();
+    add(
+        &mut archive,
+        &[
+            json!({"kind": "source", "ref": "s-pub", "source_kind": "media_report",
+                 "title": {"en": "T"}, "confidentiality": "public"}),
+        ],
+        None,
+    );
+    let done = attach(
+        &mut archive,
+        "s-pub",
+        &docx("qzdocxauthor"),
+        "letter.docx",
+        None,
+    )
+    .unwrap();
+    let file = done.attachment.file.unwrap();
+    assert_eq!(
+        file.media_type,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    let copy = done
+        .attachment
+        .public_copy
+        .expect("a DOCX gets a public copy");
+    assert!(!copy.removed.is_empty());
+
+    // Any other ZIP is refused for a public record, naming DOCX as an option.
+    let size = archive.store.size().unwrap();
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    z.start_file("a.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    let plain = z.finish().unwrap().into_inner();
+    let err = attach(&mut archive, "s-pub", &plain, "a.zip", None).unwrap_err();
+    assert!(err.is_input() && err.to_string().contains("DOCX"), "{err}");
+    assert_eq!(archive.store.size().unwrap(), size);
+}

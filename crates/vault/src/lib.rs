@@ -21,4 +21,6 @@ pub mod strip;
 
 pub use blobs::{BlobError, BlobId, BlobStore, BlobWriter, Finished, sha256_hex};
 pub use stream::{StreamError, StreamKey, StreamStats};
-pub use strip::{Finding, MediaType, MetaKind, Removed, StripError, Stripped, detect, scan, strip};
+pub use strip::{
+    Finding, MediaType, MetaKind, Removed, StripError, Stripped, detect, detect_full, scan, strip,
+};

@@ -2,7 +2,7 @@
 //! is byte-identical and idempotent, and corruption is detected.
 
 use std::fs;
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 
 use qantar_vault::{BlobError, BlobId, BlobStore, sha256_hex};
 
@@ -106,4 +106,35 @@ fn reopening_finds_existing_blobs() {
     drop(s);
     let again = BlobStore::open(dir.path().join("vault")).expect("reopen");
     assert_eq!(again.get(&id).expect("get"), b"kept across restarts");
+}
+
+#[test]
+fn a_writer_stores_a_stream_and_a_removed_blob_is_gone() {
+    let (_dir, s) = store();
+    let old = s.put(b"already here").expect("put");
+    let mut w = s.writer().expect("writer");
+    w.write_all(b"already ").unwrap();
+    w.write_all(b"here").unwrap();
+    let again = w.finish().expect("finish");
+    assert_eq!((again.id, again.len, again.created), (old, 12, false));
+    let mut w = s.writer().expect("writer");
+    w.write_all(b"new bytes").unwrap();
+    let new = w.finish().expect("finish");
+    assert!(new.created);
+    assert_eq!(new.id, BlobId::of(b"new bytes"));
+    assert_eq!(s.ids().unwrap(), {
+        let mut v = vec![old, new.id];
+        v.sort();
+        v
+    });
+    // Dropped unfinished: nothing is stored and no temporary file stays.
+    let mut w = s.writer().expect("writer");
+    w.write_all(b"abandoned").unwrap();
+    drop(w);
+    assert!(!s.contains(&BlobId::of(b"abandoned")));
+    assert_eq!(fs::read_dir(s.root().join("tmp")).unwrap().count(), 0);
+    assert!(s.remove(&old).unwrap());
+    assert!(!s.remove(&old).unwrap());
+    assert!(matches!(s.get(&old), Err(BlobError::NotFound { .. })));
+    assert_eq!(s.ids().unwrap(), vec![new.id]);
 }

@@ -8,6 +8,7 @@
 //! After stripping, [`scan`] looks at the result with separate detectors and
 //! [`strip`] fails with [`StripError::Residual`] if anything is still there.
 
+mod docx;
 mod ifd;
 mod jpeg;
 mod pdf;
@@ -37,8 +38,11 @@ pub enum MediaType {
     Heif,
     /// MP4, MOV, 3GP and other ISO base media files.
     IsoMedia,
-    /// ZIP containers: DOCX, XLSX, ODT, EPUB and plain ZIP archives.
+    /// ZIP containers other than DOCX: XLSX, ODT, EPUB, plain ZIP archives.
     Zip,
+    /// Office Open XML word processing (a ZIP holding `word/document.xml`);
+    /// told apart from other ZIPs by [`detect_full`] only.
+    Docx,
 }
 
 impl MediaType {
@@ -54,6 +58,9 @@ impl MediaType {
             MediaType::Heif => "image/heif",
             MediaType::IsoMedia => "video/mp4",
             MediaType::Zip => "application/zip",
+            MediaType::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 
@@ -61,7 +68,12 @@ impl MediaType {
     pub fn is_supported(self) -> bool {
         matches!(
             self,
-            MediaType::Jpeg | MediaType::Png | MediaType::WebP | MediaType::Tiff | MediaType::Pdf
+            MediaType::Jpeg
+                | MediaType::Png
+                | MediaType::WebP
+                | MediaType::Tiff
+                | MediaType::Pdf
+                | MediaType::Docx
         )
     }
 }
@@ -78,7 +90,8 @@ impl fmt::Display for MediaType {
             MediaType::Gif => "GIF",
             MediaType::Heif => "HEIF/HEIC/AVIF",
             MediaType::IsoMedia => "MP4/MOV video",
-            MediaType::Zip => "ZIP container (DOCX, ODT, …)",
+            MediaType::Zip => "ZIP container (XLSX, ODT, …)",
+            MediaType::Docx => "DOCX",
         };
         f.write_str(name)
     }
@@ -115,6 +128,15 @@ pub fn detect(bytes: &[u8]) -> Option<MediaType> {
         Some(MediaType::Zip)
     } else {
         None
+    }
+}
+
+/// [`detect`], then a look inside a ZIP container for the parts that make
+/// it a DOCX. Needs the whole file (a ZIP's directory is at its end).
+pub fn detect_full(bytes: &[u8]) -> Option<MediaType> {
+    match detect(bytes) {
+        Some(MediaType::Zip) if docx::is_docx(bytes) => Some(MediaType::Docx),
+        other => other,
     }
 }
 
@@ -197,7 +219,7 @@ pub struct Stripped {
 #[derive(Debug, thiserror::Error)]
 pub enum StripError {
     #[error(
-        "cannot strip metadata from {}: the type is not supported; do not publish this file, or convert it to JPEG, PNG, WebP, TIFF or PDF first",
+        "cannot strip metadata from {}: the type is not supported; do not publish this file, or convert it to JPEG, PNG, WebP, TIFF, PDF or DOCX first",
         media_type.map_or_else(|| "a file of unknown type".to_owned(), |t| format!("a {t} file"))
     )]
     Unsupported { media_type: Option<MediaType> },
@@ -232,12 +254,13 @@ pub enum StripError {
 /// rather than passed through, so a caller that publishes only what this
 /// returns cannot leak a file it did not understand.
 pub fn strip(bytes: &[u8]) -> Result<Stripped, StripError> {
-    let (media_type, (out, removed)) = match detect(bytes) {
+    let (media_type, (out, removed)) = match detect_full(bytes) {
         Some(t @ MediaType::Jpeg) => (t, jpeg::strip(bytes)?),
         Some(t @ MediaType::Png) => (t, png::strip(bytes)?),
         Some(t @ MediaType::WebP) => (t, webp::strip(bytes)?),
         Some(t @ MediaType::Tiff) => (t, tiff::strip(bytes)?),
         Some(t @ MediaType::Pdf) => (t, pdf::strip(bytes)?),
+        Some(t @ MediaType::Docx) => (t, docx::strip(bytes)?),
         other => return Err(StripError::Unsupported { media_type: other }),
     };
     let findings = scan(&out);

@@ -1,7 +1,7 @@
 //! The after-the-fact check: format-aware detectors, plus a plain byte
 //! search for metadata packets that look the same in every container.
 
-use super::{Finding, MediaType, MetaKind, detect, jpeg, pdf, png, tiff, webp};
+use super::{Finding, MediaType, MetaKind, detect_full, docx, jpeg, pdf, png, tiff, webp};
 
 /// Signatures of metadata blocks that carry their own header wherever they
 /// are embedded. Long enough that image data will not match by chance.
@@ -31,12 +31,13 @@ pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// [`MetaKind::Unparseable`] finding rather than a clean bill.
 pub fn scan(bytes: &[u8]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    match detect(bytes) {
+    match detect_full(bytes) {
         Some(MediaType::Jpeg) => jpeg::scan(bytes, &mut findings),
         Some(MediaType::Png) => png::scan(bytes, &mut findings),
         Some(MediaType::WebP) => webp::scan(bytes, &mut findings),
         Some(MediaType::Tiff) => tiff::scan(bytes, &mut findings),
         Some(MediaType::Pdf) => pdf::scan(bytes, &mut findings),
+        Some(MediaType::Docx) => docx::scan(bytes, &mut findings),
         other => findings.push(Finding {
             kind: MetaKind::Unparseable,
             detail: format!(
