@@ -7,9 +7,11 @@
 #[path = "../../vault/tests/common/mod.rs"]
 mod images;
 
-use std::io::Write;
+mod util;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+use util::{line, ok, refused, run};
 
 use serde_json::{Value, json};
 
@@ -119,49 +121,6 @@ impl Scratch {
             .map(|s| std::fs::read_dir(s.unwrap().path()).unwrap().count())
             .sum()
     }
-}
-
-fn run(args: &[&str], archive: Option<&Path>, stdin: &str) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_qantar"));
-    c.args(args)
-        .env_remove("QANTAR_ARCHIVE")
-        .env("QANTAR_AUTHOR", "tester")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(a) = archive {
-        c.arg("--archive").arg(a);
-    }
-    let mut child = c.spawn().expect("run qantar");
-    let mut pipe = child.stdin.take().unwrap();
-    let _ = pipe.write_all(stdin.as_bytes());
-    drop(pipe);
-    child.wait_with_output().expect("wait for qantar")
-}
-
-fn ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "qantar failed ({:?})\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn refused(out: &Output, needle: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "expected exit 2\nstdout:\n{}\nstderr:\n{err}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
-}
-
-fn line(s: &str) -> String {
-    format!("{s}\n")
 }
 
 #[test]

@@ -25,11 +25,12 @@ mod util;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::Output;
 
 use serde_json::{Value, json};
 use util::http::{Reply, http, serve_with};
+use util::{files_under, holds, run};
 
 /// In confidential (sealed) content: must be nowhere outside the sealed
 /// store, except in what the handler unseals on purpose.
@@ -68,7 +69,7 @@ impl World {
 
     /// Run `qantar ARGS --archive DIR`; keeps what it printed for the scan.
     fn q(&mut self, args: &[&str]) -> Output {
-        let out = run(args, Some(&self.archive()));
+        let out = run(args, Some(&self.archive()), "");
         let mut all = out.stdout.clone();
         all.extend_from_slice(&out.stderr);
         self.printed.push((args.join(" "), all));
@@ -114,22 +115,6 @@ impl World {
     }
 }
 
-fn run(args: &[&str], archive: Option<&Path>) -> Output {
-    let mut c = Command::new(util::bin());
-    c.args(args)
-        .env_remove("QANTAR_ARCHIVE")
-        .env("QANTAR_AUTHOR", "tester")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(a) = archive {
-        c.arg("--archive").arg(a);
-    }
-    let mut child = c.spawn().expect("run qantar");
-    drop(child.stdin.take());
-    child.wait_with_output().expect("wait for qantar")
-}
-
 fn owned(args: &[&str], more: &[String]) -> Vec<String> {
     args.iter()
         .map(|s| s.to_string())
@@ -139,30 +124,6 @@ fn owned(args: &[&str], more: &[String]) -> Vec<String> {
 
 fn refs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
-}
-
-/// Every file under `root`, recursively.
-fn files_under(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![root.to_path_buf()];
-    while let Some(dir) = todo.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
-fn holds(bytes: &[u8], needle: &str) -> bool {
-    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 /// A small JPEG whose comment segment and EXIF artist carry the marker.
@@ -232,6 +193,7 @@ fn no_marker_leaves_the_sealed_store_in_a_whole_scenario() {
     let out = run(
         &["init", archive.to_str().unwrap(), "--name", "leaktest"],
         None,
+        "",
     );
     assert!(
         out.status.success(),
@@ -299,7 +261,7 @@ fn no_marker_leaves_the_sealed_store_in_a_whole_scenario() {
     // own unsealing, that answer is theirs and is not kept for the scan.
     let mut args = owned(&["evidence", "add", &testimony, &photo], &w.by_dilara());
     args.push("--json".into());
-    let added = run(&refs(&args), Some(&archive));
+    let added = run(&refs(&args), Some(&archive), "");
     assert!(
         added.status.success(),
         "{}",
@@ -399,7 +361,7 @@ fn no_marker_leaves_the_sealed_store_in_a_whole_scenario() {
         ],
         &[],
     );
-    let shown = run(&refs(&args), Some(&archive));
+    let shown = run(&refs(&args), Some(&archive), "");
     assert!(
         shown.status.success(),
         "{}",

@@ -7,9 +7,11 @@
 //! default cost; it offers no way to weaken it), so most handlers here use
 //! key files and the passphrase paths are each taken a few times only.
 
-use std::io::Write;
+mod util;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+use util::{line, ok, refused, run};
 
 use serde_json::{Value, json};
 
@@ -114,53 +116,8 @@ impl Scratch {
     }
 }
 
-fn run(args: &[&str], archive: Option<&Path>, stdin: &str) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_qantar"));
-    c.args(args)
-        .env_remove("QANTAR_ARCHIVE")
-        .env("QANTAR_AUTHOR", "tester")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(a) = archive {
-        c.arg("--archive").arg(a);
-    }
-    let mut child = c.spawn().expect("run qantar");
-    let mut pipe = child.stdin.take().unwrap();
-    // A command may exit before reading everything (bad input); ignore EPIPE.
-    let _ = pipe.write_all(stdin.as_bytes());
-    drop(pipe);
-    child.wait_with_output().expect("wait for qantar")
-}
-
-fn ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "qantar failed ({:?})\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Exit code 2 with `needle` in standard error.
-fn refused(out: &Output, needle: &str) {
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "expected exit 2\nstdout:\n{}\nstderr:\n{err}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
-}
-
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn line(s: &str) -> String {
-    format!("{s}\n")
 }
 
 #[cfg(unix)]

@@ -4,8 +4,9 @@
 
 pub mod http;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -112,4 +113,78 @@ pub fn every_kind() -> Value {
         {"kind": "proceeding", "ref": "proc-one", "proceeding_kind": "complaint", "persons": [{"person": "p-one", "role": "complainant"}], "acts": ["act-two"], "status_history": [{"status": "filed", "date": "2022-03"}, {"status": "not_pursued", "date": "2022-06"}], "sources": ["src-a"]},
         {"kind": "relationship", "ref": "rel-one", "relation": "sister", "from": "p-two", "to": "p-one", "sources": ["src-a"]}
     ])
+}
+
+/// Run qantar with `stdin` as its standard input (passphrases), capturing
+/// both outputs.
+pub fn run(args: &[&str], archive: Option<&Path>, stdin: &str) -> Output {
+    let mut c = Command::new(bin());
+    c.args(args)
+        .env_remove("QANTAR_ARCHIVE")
+        .env("QANTAR_AUTHOR", "tester")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(a) = archive {
+        c.arg("--archive").arg(a);
+    }
+    let mut child = c.spawn().expect("run qantar");
+    let mut pipe = child.stdin.take().expect("stdin");
+    // A command may exit before reading everything (bad input); ignore EPIPE.
+    let _ = pipe.write_all(stdin.as_bytes());
+    drop(pipe);
+    child.wait_with_output().expect("wait for qantar")
+}
+
+/// Exit 0, or fail the test with both outputs.
+pub fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "qantar failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Exit code 2 (bad input) with `needle` in standard error.
+pub fn refused(out: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit 2\nstdout:\n{}\nstderr:\n{err}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(err.contains(needle), "expected {needle:?} in:\n{err}");
+}
+
+/// A line of standard input.
+pub fn line(s: &str) -> String {
+    format!("{s}\n")
+}
+
+/// Every file under `root`, recursively (for marker scans).
+pub fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries {
+            let p = e.expect("directory entry").path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Whether `needle` occurs in `bytes`.
+pub fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
