@@ -26,8 +26,8 @@ pub enum EvidenceCommand {
     /// Attach a file to a record: the original is kept byte for byte with its SHA-256.
     ///
     /// Public and restricted records also get a public copy with EXIF, XMP, IPTC, GPS,
-    /// serial numbers and thumbnails removed (JPEG, PNG, WebP, TIFF, PDF); a public record
-    /// refuses other types. A sealed record's file is encrypted before it reaches the disk,
+    /// serial numbers and thumbnails removed (JPEG, PNG, WebP, TIFF, PDF, DOCX, HEIC,
+    /// MP4/MOV); a public record refuses other types. A sealed record's file is encrypted before it reaches the disk,
     /// and its name, hash and type are sealed too: give its handler (standard input: the
     /// handler's passphrase, unless --key-file).
     Add {

@@ -421,6 +421,8 @@ fn supported_types() -> String {
         MediaType::Tiff,
         MediaType::Pdf,
         MediaType::Docx,
+        MediaType::Heif,
+        MediaType::IsoMedia,
     ]
     .iter()
     .map(|t| format!("{t} ({})", t.mime()))

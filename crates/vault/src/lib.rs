@@ -3,8 +3,9 @@
 //! Two parts with different rules. [`strip`] is pure: it takes the bytes of
 //! a photo or document and returns a copy with EXIF, XMP, IPTC, GPS
 //! positions, serial numbers, maker notes and embedded thumbnails removed
-//! (JPEG, PNG, WebP, TIFF, PDF), and refuses every other type so that nothing
-//! it does not understand is published. [`blobs`] does I/O: a
+//! (JPEG, PNG, WebP, TIFF, PDF, DOCX, and in place for HEIC/AVIF and
+//! MP4/MOV, whose capture times are zeroed too), and refuses every other
+//! type so that nothing it does not understand is published. [`blobs`] does I/O: a
 //! content-addressed store in a directory, keyed by SHA-256, where originals
 //! are kept byte-identical and public copies are kept as separate blobs.
 //!

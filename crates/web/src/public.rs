@@ -49,6 +49,10 @@ pub struct Snapshot {
     /// depends on nothing else, and whole-archive pages (numbers, map) are
     /// costly. Bounded; dropped with the snapshot when the ledger grows.
     rendered: std::sync::Mutex<HashMap<String, std::sync::Arc<(String, String)>>>,
+    /// The search index of exactly these records, built once on first use
+    /// (or in the background when the snapshot is made; see
+    /// [`crate::search::index_of`]).
+    pub(crate) search: std::sync::OnceLock<std::sync::Arc<crate::search::Index>>,
 }
 
 /// How many rendered pages one snapshot keeps.

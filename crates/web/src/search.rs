@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::Arc;
 
 use qantar_model::{Kind, Record};
 use serde_json::Value;
@@ -48,6 +48,12 @@ pub struct Index {
     entries: Vec<Entry>,
 }
 
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "search::Index({} records)", self.entries.len())
+    }
+}
+
 /// What a query found.
 #[derive(Debug, serde::Serialize)]
 pub struct Found<'a> {
@@ -77,12 +83,14 @@ fn collect_strings(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Split text into normalised words.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
+/// Split text into normalised words. The whole text is normalised once
+/// (normalising is the costly part), then split.
+fn words(text: &str) -> Vec<String> {
+    qantar_names::normalize(text)
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(qantar_names::normalize)
-        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Match keys are costly (script detection, transliteration); words repeat
@@ -105,10 +113,16 @@ impl Index {
         for r in snap.all() {
             let mut texts = Vec::new();
             collect_strings(&r.to_json(), &mut texts);
-            for lang in Lang::ALL {
-                texts.push(label(lang, snap, r));
+            // Acts, relationships and claims are labelled with the names of
+            // the people they concern and with vocabulary terms, which their
+            // own JSON holds only as ids and codes; other kinds' labels are
+            // made of their own strings.
+            if matches!(r.kind(), Kind::Act | Kind::Relationship | Kind::Claim) {
+                for lang in Lang::ALL {
+                    texts.push(label(lang, snap, r));
+                }
             }
-            let mut ws: Vec<String> = texts.iter().flat_map(|t| words(t)).collect();
+            let mut ws: Vec<String> = words(&texts.join(" "));
             ws.sort();
             ws.dedup();
             let mut keys: Vec<String> = ws
@@ -133,6 +147,7 @@ impl Index {
         let query: String = query.chars().take(QUERY_MAX_CHARS).collect();
         let mut cache = HashMap::new();
         let wanted: Vec<(String, String)> = words(&query)
+            .into_iter()
             .filter(|w| w.chars().count() >= MIN_WORD_CHARS)
             .map(|w| {
                 let k = key_of(&w, &mut cache);
@@ -187,29 +202,12 @@ fn prefix_hit(sorted: &[String], w: &str) -> bool {
     sorted.get(at).is_some_and(|x| x.starts_with(w))
 }
 
-/// Indexes of live snapshots. Keyed by the snapshot itself (a weak
-/// pointer, so the allocation cannot be reused while the key is held), so
-/// two archives served by one process never share an index.
-static INDEXES: Mutex<Vec<(Weak<Snapshot>, Arc<Index>)>> = Mutex::new(Vec::new());
-
-/// The index of `snap`, built on first use.
-pub fn index_of(snap: &Arc<Snapshot>) -> Arc<Index> {
-    {
-        let mut all = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-        all.retain(|(w, _)| w.strong_count() > 0);
-        if let Some((_, ix)) = all
-            .iter()
-            .find(|(w, _)| w.upgrade().is_some_and(|s| Arc::ptr_eq(&s, snap)))
-        {
-            return ix.clone();
-        }
-    }
-    // Built outside the lock: a large archive takes a moment, and other
-    // snapshots' searches should not wait for it.
-    let built = Arc::new(Index::build(snap));
-    let mut all = INDEXES.lock().unwrap_or_else(|e| e.into_inner());
-    all.push((Arc::downgrade(snap), built.clone()));
-    built
+/// The index of `snap`, built on first use. Concurrent first searches
+/// wait for one build rather than each building their own.
+pub fn index_of(snap: &Snapshot) -> Arc<Index> {
+    snap.search
+        .get_or_init(|| Arc::new(Index::build(snap)))
+        .clone()
 }
 
 /// The search page's body.

@@ -1,16 +1,22 @@
 //! Metadata stripping for public copies: bytes in, bytes out, no I/O.
 //!
 //! Every format is handled at the container level (segments, chunks, IFDs,
-//! PDF objects) and pixels are never re-encoded, so a stripped image decodes
-//! to the same pixels as its original. Each stripper keeps an allow-list of
-//! what decoding needs and drops everything else, rather than chasing a list
-//! of known metadata, so an unfamiliar vendor block is removed by default.
+//! PDF objects, ISO media boxes) and pixels are never re-encoded, so a
+//! stripped image decodes to the same pixels as its original. Each stripper
+//! keeps an allow-list of what decoding needs and drops everything else,
+//! rather than chasing a list of known metadata, so an unfamiliar vendor
+//! block is removed by default. The ISO media formats (HEIC, MP4, MOV) are
+//! the exception: their sample tables and item locations hold absolute file
+//! offsets, so metadata is blanked in place by name and the layout is kept.
 //! After stripping, [`scan`] looks at the result with separate detectors and
 //! [`strip`] fails with [`StripError::Residual`] if anything is still there.
 
 mod docx;
+mod heic;
 mod ifd;
+mod isobmff;
 mod jpeg;
+mod mp4;
 mod pdf;
 mod png;
 mod scan;
@@ -74,6 +80,8 @@ impl MediaType {
                 | MediaType::Tiff
                 | MediaType::Pdf
                 | MediaType::Docx
+                | MediaType::Heif
+                | MediaType::IsoMedia
         )
     }
 }
@@ -219,7 +227,7 @@ pub struct Stripped {
 #[derive(Debug, thiserror::Error)]
 pub enum StripError {
     #[error(
-        "cannot strip metadata from {}: the type is not supported; do not publish this file, or convert it to JPEG, PNG, WebP, TIFF, PDF or DOCX first",
+        "cannot strip metadata from {}: the type is not supported; do not publish this file, or convert it to JPEG, PNG, WebP, TIFF, HEIC, MP4, PDF or DOCX first",
         media_type.map_or_else(|| "a file of unknown type".to_owned(), |t| format!("a {t} file"))
     )]
     Unsupported { media_type: Option<MediaType> },
@@ -261,6 +269,8 @@ pub fn strip(bytes: &[u8]) -> Result<Stripped, StripError> {
         Some(t @ MediaType::Tiff) => (t, tiff::strip(bytes)?),
         Some(t @ MediaType::Pdf) => (t, pdf::strip(bytes)?),
         Some(t @ MediaType::Docx) => (t, docx::strip(bytes)?),
+        Some(t @ MediaType::Heif) => (t, heic::strip(bytes)?),
+        Some(t @ MediaType::IsoMedia) => (t, mp4::strip(bytes)?),
         other => return Err(StripError::Unsupported { media_type: other }),
     };
     let findings = scan(&out);

@@ -1,7 +1,9 @@
 //! The after-the-fact check: format-aware detectors, plus a plain byte
 //! search for metadata packets that look the same in every container.
 
-use super::{Finding, MediaType, MetaKind, detect_full, docx, jpeg, pdf, png, tiff, webp};
+use super::{
+    Finding, MediaType, MetaKind, detect_full, docx, heic, jpeg, mp4, pdf, png, tiff, webp,
+};
 
 /// Signatures of metadata blocks that carry their own header wherever they
 /// are embedded. Long enough that image data will not match by chance.
@@ -38,6 +40,8 @@ pub fn scan(bytes: &[u8]) -> Vec<Finding> {
         Some(MediaType::Tiff) => tiff::scan(bytes, &mut findings),
         Some(MediaType::Pdf) => pdf::scan(bytes, &mut findings),
         Some(MediaType::Docx) => docx::scan(bytes, &mut findings),
+        Some(MediaType::Heif) => heic::scan(bytes, &mut findings),
+        Some(MediaType::IsoMedia) => mp4::scan(bytes, &mut findings),
         other => findings.push(Finding {
             kind: MetaKind::Unparseable,
             detail: format!(
