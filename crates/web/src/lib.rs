@@ -57,6 +57,7 @@ pub mod api;
 pub mod auth;
 pub mod estimate_view;
 pub mod estimates;
+pub mod evidence_view;
 pub mod export;
 pub mod files;
 pub mod html;
@@ -385,6 +386,13 @@ impl Inner {
         if let Ok(mut c) = self.snapshot.lock() {
             *c = Some(fresh.clone());
         }
+        // The search index takes seconds on a large archive: build it now,
+        // off the request path, so the first search after a change rarely
+        // waits (a search that comes first waits for this same build).
+        let for_search = fresh.clone();
+        std::thread::spawn(move || {
+            search::index_of(&for_search);
+        });
         Ok(fresh)
     }
 }
@@ -425,6 +433,7 @@ pub fn router(state: AppState) -> Router {
         .merge(import::routes())
         .merge(register_view::routes())
         .merge(sealed_view::routes())
+        .merge(evidence_view::routes())
         .merge(files::routes())
         .merge(security::routes())
         .fallback(fallback)

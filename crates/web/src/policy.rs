@@ -79,6 +79,18 @@ pub enum Route {
     /// `POST /workspace/sealed/{id}/open`: unseal one record (an
     /// `audit.unsealed` ledger entry) and show it in clear.
     SealedOpen,
+    /// `POST /workspace/records/{id}/evidence`: attach a file. A sealed
+    /// record also needs a grant in its compartment and recent
+    /// authentication (checked by [`crate::evidence_view`], since records
+    /// in clear do not).
+    EvidenceAdd,
+    /// `GET /workspace/records/{id}/evidence/{n}`: the original of a file
+    /// of a record in clear; for a sealed record, the form that asks the
+    /// handler's passphrase or key file (after recent authentication).
+    EvidenceOriginal,
+    /// `POST /workspace/records/{id}/evidence/{n}`: open a sealed file (an
+    /// `audit.file_opened` ledger entry) and send it as a download.
+    EvidenceOpen,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,6 +161,12 @@ pub const POLICY: &[(Route, [Access; 5], Auth)] = &[
     (Route::Sealed, [D, A, A, A, A], S),
     (Route::SealedForm, [D, A, A, A, A], R),
     (Route::SealedOpen, [D, A, A, A, A], R),
+    // Attaching adds to the record, as editing does. Reading an original
+    // follows the record: whoever reads the record reads its files, and
+    // sealed files only with a grant, as sealed records.
+    (Route::EvidenceAdd, [D, D, D, A, A], S),
+    (Route::EvidenceOriginal, [D, A, A, A, A], S),
+    (Route::EvidenceOpen, [D, A, A, A, A], R),
 ];
 
 fn column(who: Option<Role>) -> usize {

@@ -925,6 +925,10 @@ async fn record(
     body.push_str("</p>");
     let pretty = serde_json::to_string_pretty(&r.data).unwrap_or_default();
     let _ = write!(body, "<pre class=\"json\">{}</pre>", esc(&pretty));
+    match crate::evidence_view::files_section(&state, &ctx, &r).await {
+        Ok(files) => body.push_str(&files),
+        Err(e) => return failure(Some(&ctx), lang, &e),
+    }
     if allowed(Route::Confidentiality, Some(role)) && !r.retracted {
         let _ = write!(
             body,

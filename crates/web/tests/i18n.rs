@@ -37,6 +37,11 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
         "register_view.rs",
         "security.rs",
         "estimate_view.rs",
+        "search.rs",
+        "sealed_view.rs",
+        "evidence_view.rs",
+        "export.rs",
+        "files.rs",
     ] {
         let path = format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -70,6 +75,12 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
     let register =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/register_view.rs"))
             .expect("register_view.rs");
+    let sealed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/sealed_view.rs"))
+            .expect("sealed_view.rs");
+    let evidence =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/evidence_view.rs"))
+            .expect("evidence_view.rs");
     // Keys kept in tables and match arms rather than in t() calls.
     for (text, prefix) in [
         (&work, "\"field-"),
@@ -79,6 +90,8 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
         (&review, "\"review-"),
         (&import, "\"import-"),
         (&register, "\"register-"),
+        (&sealed, "\"sealed-"),
+        (&evidence, "\"evidence-"),
     ] {
         for part in text.split(prefix).skip(1) {
             // Only whole literals that look like keys (not an HTML id
@@ -104,6 +117,9 @@ fn every_key_the_code_uses_is_in_the_catalogues() {
             "claim",
             "proceeding",
             "relationship",
+            "list_entry",
+            "link_decision",
+            "consent",
         ]
         .map(|k| format!("kind-{k}")),
     );

@@ -459,11 +459,18 @@ fn the_policy_marks_exports_as_needing_recent_authentication() {
         .filter(|(_, _, a)| *a == Auth::Recent)
         .map(|(r, _, _)| *r)
         .collect();
-    // Exports, and unsealing (its form asks first, so the passphrase is
-    // typed after the password).
+    // Exports, and unsealing records and files (the record's form asks
+    // first, so the passphrase is typed after the password; a sealed
+    // file's form and upload check it in the handler, since the same
+    // routes serve files in clear).
     assert_eq!(
         recent,
-        vec![Route::RegisterExport, Route::SealedForm, Route::SealedOpen]
+        vec![
+            Route::RegisterExport,
+            Route::SealedForm,
+            Route::SealedOpen,
+            Route::EvidenceOpen
+        ]
     );
 }
 

@@ -180,6 +180,36 @@ async fn probe(
             )
             .await
         }
+        // A restricted record: any file may be attached in clear, and
+        // every role reads it. Attachment 1 is there before the probes.
+        Route::EvidenceAdd => {
+            let body = common::multipart(&a.csrf, "probe.txt", format!("probe {i}").as_bytes());
+            let ct = format!("multipart/form-data; boundary={}", common::BOUNDARY);
+            send(
+                app,
+                Method::POST,
+                "/workspace/records/leak-s-restr/evidence",
+                &[
+                    ("cookie", a.cookie.as_str()),
+                    ("content-type", ct.as_str()),
+                    ("sec-fetch-site", "same-origin"),
+                    ("host", "localhost"),
+                ],
+                &String::from_utf8(body).expect("a text upload"),
+            )
+            .await
+        }
+        Route::EvidenceOriginal => getp("/workspace/records/leak-s-restr/evidence/1").await,
+        // A file in clear needs no secret: the post is sent on to the
+        // download (tests/evidence.rs opens sealed ones).
+        Route::EvidenceOpen => {
+            a.post(
+                app,
+                "/workspace/records/leak-s-restr/evidence/1",
+                &[("seal.passphrase", "not needed for a file in clear")],
+            )
+            .await
+        }
         Route::ApiWrite => {
             let auth = token.map(|t| format!("Bearer {t}")).unwrap_or_default();
             let mut headers = vec![("content-type", "application/json")];
@@ -227,6 +257,21 @@ async fn every_cell_of_the_authorisation_table_holds() {
             qantar_web::create_token(w.dir.path(), role.as_str(), "policy test").expect("token"),
         ));
     }
+    {
+        let mut a = qantar_store::Archive::open(w.dir.path()).expect("open");
+        a.attach(
+            "leak-s-restr",
+            &b"a file read by every role"[..],
+            &qantar_store::NewFile {
+                name: "first.txt".into(),
+                captured_at: None,
+            },
+            None,
+            &common::stamp(),
+            Box::new(|_| {}),
+        )
+        .expect("attach the first file");
+    }
     let before = size(&w);
     let mut cells = 0;
     for (route, row, _) in POLICY {
@@ -247,9 +292,10 @@ async fn every_cell_of_the_authorisation_table_holds() {
     // Writes that were allowed reached the ledger; denied ones did not:
     // two form records, two API records, two edits, two confidentiality
     // changes, two retractions, three review decisions, and the audit
-    // entries of the administrator's new account and new token on top of
-    // the fixture (a linkage run and an import preview write no entry).
-    assert_eq!(size(&w), before + 15);
+    // entries of the administrator's new account and new token, and two
+    // attached files on top of the fixture (a linkage run, an import
+    // preview and reading a file in clear write no entry).
+    assert_eq!(size(&w), before + 17);
 }
 
 #[tokio::test]
