@@ -501,3 +501,12 @@ evidence-back = Back to the record
 evidence-open-title = Open a sealed file
 evidence-open-warning = Opening this file writes an entry to the ledger naming you as its reader. It is sent to your browser as a download and is not kept by the server.
 evidence-open = Download the file
+
+# Consent form
+work-new-consent = New consent record
+field-subject = Whose consent (the person or testimony: id or ref)
+field-audience = Who may see it
+field-identity = Named or anonymised
+field-given-on = Given on (YYYY-MM-DD)
+field-partners = Which partners (when only partners may see it)
+field-method = How it was given

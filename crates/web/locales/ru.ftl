@@ -522,3 +522,12 @@ evidence-back = Назад к записи
 evidence-open-title = Открыть запечатанный файл
 evidence-open-warning = Открытие файла записывает в реестр запись с вашим именем как читателя. Файл передаётся вашему браузеру для скачивания и не хранится на сервере.
 evidence-open = Скачать файл
+
+# Consent form
+work-new-consent = Новое согласие
+field-subject = Чьё согласие (человек или показания: id или ref)
+field-audience = Кому можно показывать
+field-identity = С именем или анонимно
+field-given-on = Дата согласия (ГГГГ-ММ-ДД)
+field-partners = Каким партнёрам (если только партнёрам)
+field-method = Как дано согласие

@@ -1031,10 +1031,11 @@ async fn history(
 // ---------------------------------------------------------------- forms
 
 /// The record forms, with their menu labels.
-pub const FORMS: [(&str, &str); 4] = [
+pub const FORMS: [(&str, &str); 5] = [
     ("person", "work-new-person"),
     ("source", "work-new-source"),
     ("act", "work-new-act"),
+    ("consent", "work-new-consent"),
     ("json", "work-new-json"),
 ];
 
@@ -1156,11 +1157,41 @@ const ACT: &[Field] = &[
     f("notes", "field-notes", Input::Area, false),
 ];
 
+/// What a person, or the giver of a testimony, agreed may be published.
+/// No confidentiality input: a consent record is always restricted (the
+/// model refuses the other levels), and it cites no source. A withdrawal is
+/// an edit that sets `withdrawn_on`.
+const CONSENT: &[Field] = &[
+    f("subject", "field-subject", Input::Text, true),
+    f(
+        "audience",
+        "field-audience",
+        Input::Vocab(vocab::CONSENT_AUDIENCES),
+        true,
+    ),
+    f(
+        "identity",
+        "field-identity",
+        Input::Vocab(vocab::CONSENT_IDENTITIES),
+        true,
+    ),
+    f("given_on", "field-given-on", Input::Text, true),
+    f("partners", "field-partners", Input::Text, false),
+    f(
+        "method",
+        "field-method",
+        Input::Vocab(vocab::CONSENT_METHODS),
+        false,
+    ),
+    f("notes", "field-notes", Input::Area, false),
+];
+
 fn spec(form: &str) -> Option<&'static [Field]> {
     match form {
         "person" => Some(PERSON),
         "source" => Some(SOURCE),
         "act" => Some(ACT),
+        "consent" => Some(CONSENT),
         _ => None,
     }
 }

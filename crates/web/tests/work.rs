@@ -1097,3 +1097,74 @@ async fn permission_changes_on_the_accounts_page_are_ledger_entries() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_consent_recorded_through_its_form_is_what_publishing_obeys() {
+    let w = world();
+    let editor = login(&w.app, "editor", PASSWORD).await.expect("login");
+    let form = editor.get(&w.app, "/workspace/new/consent").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"audience\""), "{}", form.body);
+    assert!(
+        !form.body.contains("name=\"confidentiality\""),
+        "consent is always restricted"
+    );
+    assert_eq!(get(&w.app, "/en/people/p-pub").await.status, StatusCode::OK);
+    let before = size(&w);
+    // A bad date is refused beside its field, and nothing is written.
+    let bad = editor
+        .post(
+            &w.app,
+            "/workspace/new/consent",
+            &[
+                ("subject", "p-pub"),
+                ("audience", "internal"),
+                ("identity", "named"),
+                ("given_on", "last spring"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("given_on"), "{}", bad.body);
+    assert_eq!(size(&w), before);
+    // Consent for internal use only: Aset leaves the public site at once.
+    let consent = record_id(
+        &editor
+            .post(
+                &w.app,
+                "/workspace/new/consent",
+                &[
+                    ("subject", "p-pub"),
+                    ("audience", "internal"),
+                    ("identity", "named"),
+                    ("given_on", "2022-04-01"),
+                    ("method", "written"),
+                ],
+            )
+            .await,
+    );
+    assert_eq!(size(&w), before + 1);
+    let stored = qantar_store::Archive::open(w.dir.path())
+        .expect("open")
+        .store
+        .get(&consent)
+        .expect("get")
+        .expect("the consent");
+    assert_eq!(stored.kind, "consent");
+    assert_eq!(stored.confidentiality, "restricted");
+    for uri in [
+        "/en/people/p-pub",
+        "/api/v1/records/p-pub",
+        "/api/v1/persons/p-pub",
+    ] {
+        assert_eq!(
+            get(&w.app, uri).await.status,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
+    let people = get(&w.app, "/en/people").await;
+    assert!(!people.body.contains("Aset"), "{}", people.body);
+    let export = get(&w.app, "/export/public.jsonl").await;
+    assert!(!export.body.contains("Aset"));
+}
