@@ -687,7 +687,20 @@ async fn open_sealed(
 ) -> Response {
     let ctx = match guard(&state, &headers, &Method::POST, Route::EvidenceOpen).await {
         Ok(c) => c,
-        Err(r) => return r,
+        // A session that only needs its password again gives it and comes
+        // back to the file's form, as the sealed records' pages do.
+        Err(r) => {
+            let Some(n) = n_of(&n) else { return r };
+            let form = file_url(&id, n);
+            return crate::sealed_view::back_after_reauth(
+                &state,
+                &headers,
+                Route::EvidenceOpen,
+                &form,
+            )
+            .await
+            .unwrap_or(r);
+        }
     };
     let lang = ctx.lang;
     let posted = match read_posted(&headers, body).await {

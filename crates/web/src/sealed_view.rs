@@ -543,7 +543,12 @@ async fn open(
 ) -> Response {
     let ctx = match guard(&state, &headers, &Method::POST, Route::SealedOpen).await {
         Ok(c) => c,
-        Err(r) => return back_after_reauth(&state, &headers, &id).await.unwrap_or(r),
+        Err(r) => {
+            let form = format!("/workspace/sealed/{}", url_part(&id));
+            return back_after_reauth(&state, &headers, Route::SealedOpen, &form)
+                .await
+                .unwrap_or(r);
+        }
     };
     let lang = ctx.lang;
     let posted = match read_posted(&headers, body).await {
@@ -623,15 +628,18 @@ async fn open(
 /// A live session that only needs its password again is sent to give it
 /// and then back to the form (what it typed there is dropped unread),
 /// rather than shown a bare refusal.
-async fn back_after_reauth(state: &AppState, headers: &HeaderMap, id: &str) -> Option<Response> {
+/// `route` is the POST that was refused, `form` the page to come back to.
+pub(crate) async fn back_after_reauth(
+    state: &AppState,
+    headers: &HeaderMap,
+    route: Route,
+    form: &str,
+) -> Option<Response> {
     let (found, _) = crate::work::found_of(state, headers).await?;
     let stale = found.stage == crate::auth::Stage::Full
-        && crate::policy::allowed(Route::SealedOpen, Some(found.session.role))
+        && crate::policy::allowed(route, Some(found.session.role))
         && !state.accounts().is_recent(found.fresh);
-    stale.then(|| {
-        let form = format!("/workspace/sealed/{}", url_part(id));
-        Redirect::to(&crate::security::reauth_url(&form)).into_response()
-    })
+    stale.then(|| Redirect::to(&crate::security::reauth_url(form)).into_response())
 }
 
 /// What the open page says when the grant did not open.

@@ -611,8 +611,14 @@ async fn stale_password_case(w: &World) {
         form.status,
         form.text()
     );
+    // Posting the secret with an old password is sent to give it again,
+    // then back to the file's form; nothing is opened.
     let open = post_form(&w.app, &hand, &uri, &[("seal.passphrase", &right)]).await;
-    assert_eq!(open.status, StatusCode::FORBIDDEN);
+    assert_eq!(open.status, StatusCode::SEE_OTHER, "{}", open.text());
+    assert_eq!(
+        open.header("location"),
+        qantar_web::security::reauth_url(&uri)
+    );
     assert!(w.file_readers().is_empty());
 }
 
