@@ -10,8 +10,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use qantar_model::{Record, Redaction, Verdict, check_redaction, identifying_fields, redact};
-use qantar_store::{InputErrors, StoreError};
+use qantar_model::Redaction;
 use serde_json::{Value, json};
 
 use crate::Failure;
@@ -58,18 +57,6 @@ fn parse_set(items: &[String]) -> Result<Vec<(String, Value)>, Failure> {
         .collect()
 }
 
-fn field_errors(e: qantar_model::FieldErrors) -> Failure {
-    let errors =
-        e.0.into_iter()
-            .map(|f| qantar_store::InputError {
-                record: None,
-                field: f.field,
-                reason: f.reason,
-            })
-            .collect();
-    Failure::Input(InputErrors(errors).into())
-}
-
 pub(crate) fn run(
     args: &RedactArgs,
     dir: &Option<PathBuf>,
@@ -82,34 +69,10 @@ pub(crate) fn run(
         keep: args.keep.iter().map(|s| s.trim().to_string()).collect(),
         set: parse_set(&args.set)?,
     };
-    let stored = archive
-        .store
-        .get(&args.id)?
-        .ok_or_else(|| StoreError::NotFound(args.id.clone()))?;
-    if stored.retracted {
-        return Err(crate::bad_input(
-            "id",
-            format!(
-                "record {} was retracted; it has no public version",
-                stored.id
-            ),
-        ));
-    }
-    let kind = crate::parse_kind(&stored.kind)?;
-    check_redaction(kind, &how).map_err(field_errors)?;
-    // Consent is judged before the original is read: a refused redaction
-    // of a sealed record leaves no audit entry for nothing.
-    let book = crate::consent_cmd::book(&archive)?;
-    let decision = book.decide(&stored.id);
-    if decision.verdict == Verdict::Withhold {
-        return Err(crate::bad_input(
-            "id",
-            format!(
-                "record {} may not be published: {}; nothing was derived",
-                stored.id, decision.why
-            ),
-        ));
-    }
+    // Consent and the redaction's fields are judged before the original is
+    // read: a refused redaction of a sealed record leaves no audit entry.
+    let plan = qantar_web::redaction::plan(&archive.store, &args.id, &how)?;
+    let (stored, decision) = (&plan.stored, &plan.decision);
     let stamp = crate::stamp(author);
     let data = if stored.is_sealed() {
         let (Some(compartment), Some(handler)) = (&args.compartment, &args.handler) else {
@@ -135,35 +98,13 @@ pub(crate) fn run(
     } else {
         stored.data.clone()
     };
-    let original = Record::from_json(&data, &mut uuid::Uuid::nil)
-        .map_err(|e| anyhow::anyhow!("record {} in the archive does not parse: {e}", stored.id))?;
-    let input = redact(&original, &how).map_err(field_errors)?;
-    // Parsed once here (with a throwaway id) to see what it would publish.
-    let derived = Record::from_json(&input, &mut uuid::Uuid::now_v7).map_err(field_errors)?;
-    let left = identifying_fields(&derived);
-    if decision.verdict == Verdict::PublishDerivedOnly && !left.is_empty() {
-        return Err(crate::bad_input(
-            "--keep",
-            format!(
-                "{}; the public version would still carry {} — drop --keep/--set for {}",
-                decision.why,
-                left.join(", "),
-                if left.len() == 1 { "it" } else { "them" }
-            ),
-        ));
-    }
+    let derived = qantar_web::redaction::derive(&plan, &data, &how)?;
+    let (input, dropped) = (derived.input, derived.dropped);
     let drafts = archive
         .store
         .prepare_records(std::slice::from_ref(&input), &mut uuid::Uuid::now_v7)?;
     let id = drafts[0].record.clone().unwrap_or_default();
     let receipt = archive.append(drafts, &stamp)?;
-    let dropped: Vec<&str> = kind
-        .sensitive_fields()
-        .iter()
-        .copied()
-        .filter(|f| original.to_json().get(*f).is_some() && !how.keep.iter().any(|k| k == f))
-        .chain(how.drop.iter().map(String::as_str))
-        .collect();
     if json {
         println!(
             "{}",

@@ -66,6 +66,7 @@ pub mod import;
 pub mod pages;
 pub mod policy;
 pub mod public;
+pub mod redaction;
 pub mod register_view;
 pub mod review;
 pub mod sealed_view;
