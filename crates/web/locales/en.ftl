@@ -510,3 +510,8 @@ field-identity = Named or anonymised
 field-given-on = Given on (YYYY-MM-DD)
 field-partners = Which partners (when only partners may see it)
 field-method = How it was given
+
+# Redaction
+work-redact = Public version
+work-redact-text = Append a public version of this record with its identifying fields (names, birth date, residence, a source's title, author and address…) dropped or replaced; this record stays as it is. Consent records are obeyed.
+work-redact-button = Publish a redacted version

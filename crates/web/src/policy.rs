@@ -37,6 +37,9 @@ pub enum Route {
     Confidentiality,
     /// `POST /workspace/records/{id}/retract`.
     Retract,
+    /// `POST /workspace/records/{id}/redact`: append the record's public
+    /// version, its identifying fields dropped.
+    Redact,
     /// `GET/POST /workspace/accounts`.
     Accounts,
     /// `POST /workspace/tokens`.
@@ -135,6 +138,7 @@ pub const POLICY: &[(Route, [Access; 5], Auth)] = &[
     (Route::RecordEdit, [D, D, D, A, A], S),
     (Route::Confidentiality, [D, D, D, A, A], S),
     (Route::Retract, [D, D, D, A, A], S),
+    (Route::Redact, [D, D, D, A, A], S),
     (Route::Accounts, [D, D, D, D, A], S),
     (Route::Tokens, [D, D, D, D, A], S),
     (Route::ApiRead, [D, A, A, A, A], S),

@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
             post(confidentiality),
         )
         .route("/workspace/records/{id}/retract", post(retract))
+        .route("/workspace/records/{id}/redact", post(redact_record))
         .route("/workspace/records/{id}/history", get(history))
         .route("/workspace/ledger", get(ledger))
         .route("/workspace/accounts", get(accounts).post(accounts_post))
@@ -941,6 +942,28 @@ async fn record(
             label = esc(&t(lang, "work-confidentiality")),
             select = confidentiality_picker(lang, "f-conf", &r.confidentiality),
             button = esc(&t(lang, "work-save")),
+        );
+    }
+    // A public version is offered for what is not public already and has
+    // something identifying to drop.
+    let redactable = r
+        .kind
+        .parse::<Kind>()
+        .is_ok_and(|k| !k.sensitive_fields().is_empty());
+    if allowed(Route::Redact, Some(role))
+        && !r.retracted
+        && r.confidentiality != "public"
+        && redactable
+    {
+        let _ = write!(
+            body,
+            "<h2>{title}</h2><form method=\"post\" action=\"/workspace/records/{id}/redact\" class=\"record\">{csrf}\
+             <p>{text}</p><p><button type=\"submit\">{button}</button></p></form>",
+            title = esc(&t(lang, "work-redact")),
+            id = esc(&r.id),
+            csrf = hidden_csrf(&ctx.csrf),
+            text = esc(&t(lang, "work-redact-text")),
+            button = esc(&t(lang, "work-redact-button")),
         );
     }
     if allowed(Route::Retract, Some(role)) && !r.retracted {
@@ -1945,6 +1968,47 @@ async fn retract(
         .await
     {
         Ok(rid) => Redirect::to(&format!("/workspace/records/{rid}")).into_response(),
+        Err(WriteError::NotFound(_)) => not_found(&ctx),
+        Err(e) => match input_errors(e) {
+            Ok(errs) => {
+                let text: Vec<String> = errs
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.reason))
+                    .collect();
+                message(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    lang,
+                    Some(&ctx),
+                    &t(lang, "work-form-errors"),
+                    &text.join("; "),
+                )
+            }
+            Err(e) => failure(Some(&ctx), lang, &e),
+        },
+    }
+}
+
+async fn redact_record(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let ctx = match guard(&state, &headers, &Method::POST, Route::Redact).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let lang = ctx.lang;
+    let form = Form::parse(&body);
+    if let Some(r) = refuse_post(&headers, &form, &ctx.csrf, lang) {
+        return r;
+    }
+    let role = ctx.session.role;
+    match state
+        .redact(&id, &ctx.session.account, move |c| role.can_read(c))
+        .await
+    {
+        Ok(new) => Redirect::to(&format!("/workspace/records/{new}")).into_response(),
         Err(WriteError::NotFound(_)) => not_found(&ctx),
         Err(e) => match input_errors(e) {
             Ok(errs) => {

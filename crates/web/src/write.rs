@@ -238,6 +238,49 @@ impl AppState {
         .await
     }
 
+    /// Append the public version of a record in clear
+    /// ([`crate::redaction`]: the sensitive fields dropped, consent obeyed).
+    /// A sealed original is redacted with `qantar redact`, which unseals it
+    /// with the handler's key; here it is refused. Returns the new id.
+    pub async fn redact(
+        &self,
+        id: &str,
+        author: &str,
+        can_read: impl Fn(&str) -> bool + Send + 'static,
+    ) -> Result<String, WriteError> {
+        let (id, author) = (id.to_string(), author.to_string());
+        self.with_archive(move |a| {
+            a.store
+                .get(&id)?
+                .filter(|r| can_read(&r.confidentiality))
+                .ok_or_else(|| WriteError::NotFound(id.clone()))?;
+            let how = qantar_model::consent::Redaction::default();
+            let plan = crate::redaction::plan(&a.store, &id, &how)?;
+            if plan.stored.is_sealed() {
+                return Err(WriteError::input(
+                    "id",
+                    "this record is sealed: make its public version with `qantar redact` and \
+                     the handler's key (the reading is recorded); nothing was derived",
+                ));
+            }
+            let derived = crate::redaction::derive(&plan, &plan.stored.data, &how)?;
+            let drafts = a.store.prepare_records(
+                std::slice::from_ref(&derived.input),
+                &mut uuid::Uuid::now_v7,
+            )?;
+            let new_id = drafts[0].record.clone().unwrap_or_default();
+            a.append(
+                drafts,
+                &Stamp {
+                    author,
+                    time: now_rfc3339(),
+                },
+            )?;
+            Ok(new_id)
+        })
+        .await
+    }
+
     /// Record a change of who may do what (made on the accounts page) in
     /// the ledger as an [`ACCOUNT_CHANGED_KIND`] entry: the account, the
     /// change and who made it (also the entry's author). Never a password,

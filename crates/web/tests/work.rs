@@ -101,6 +101,15 @@ async fn probe(
             )
             .await
         }
+        Route::Redact => {
+            let target = if i == 4 {
+                "leak-s-restr"
+            } else {
+                "leak-p-restr"
+            };
+            a.post(app, &format!("/workspace/records/{target}/redact"), &[])
+                .await
+        }
         Route::Accounts => {
             let name = format!("new-account-{i}");
             a.post(
@@ -291,11 +300,11 @@ async fn every_cell_of_the_authorisation_table_holds() {
     assert_eq!(cells, POLICY.len() * 5);
     // Writes that were allowed reached the ledger; denied ones did not:
     // two form records, two API records, two edits, two confidentiality
-    // changes, two retractions, three review decisions, and the audit
-    // entries of the administrator's new account and new token, and two
-    // attached files on top of the fixture (a linkage run, an import
-    // preview and reading a file in clear write no entry).
-    assert_eq!(size(&w), before + 17);
+    // changes, two retractions, two redactions, three review decisions,
+    // and the audit entries of the administrator's new account and new
+    // token, and two attached files on top of the fixture (a linkage run,
+    // an import preview and reading a file in clear write no entry).
+    assert_eq!(size(&w), before + 19);
 }
 
 #[tokio::test]
@@ -1167,4 +1176,80 @@ async fn a_consent_recorded_through_its_form_is_what_publishing_obeys() {
     assert!(!people.body.contains("Aset"), "{}", people.body);
     let export = get(&w.app, "/export/public.jsonl").await;
     assert!(!export.body.contains("Aset"));
+}
+
+#[tokio::test]
+async fn a_restricted_person_gets_a_public_version_without_what_identifies_them() {
+    let w = world();
+    let editor = login(&w.app, "editor", PASSWORD).await.expect("login");
+    let page = editor.get(&w.app, "/workspace/records/leak-p-restr").await;
+    assert!(page.body.contains("/redact\""), "the button is offered");
+    let viewer = login(&w.app, "viewer", PASSWORD).await.expect("login");
+    let seen = viewer.get(&w.app, "/workspace/records/leak-p-restr").await;
+    assert!(!seen.body.contains("/redact\""), "not to viewers");
+    let got = editor
+        .post(&w.app, "/workspace/records/leak-p-restr/redact", &[])
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.body);
+    let derived = got
+        .header("location")
+        .trim_start_matches("/workspace/records/")
+        .to_string();
+    // The public version is on the public site; the name and occupation
+    // of the original are nowhere on it.
+    let public = get(&w.app, &format!("/en/people/{derived}")).await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    assert!(!public.body.contains("LEAK"), "{}", public.body);
+    let api = get(&w.app, &format!("/api/v1/records/{derived}")).await;
+    assert!(!api.body.contains("LEAK") && !api.body.contains("derived_from"));
+    assert!(!api.body.contains("leak-p-restr"));
+    let stored = qantar_store::Archive::open(w.dir.path())
+        .expect("open")
+        .store
+        .get(&derived)
+        .expect("get")
+        .expect("the derived record");
+    assert_eq!(stored.confidentiality, "public");
+    // A public version of a public version is refused, and writes nothing.
+    let before = size(&w);
+    let again = editor
+        .post(&w.app, &format!("/workspace/records/{derived}/redact"), &[])
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
+    assert_eq!(size(&w), before);
+    // A consent for internal use withholds the person: no new public
+    // version, and the one made before leaves the public site.
+    let consent = editor
+        .post(
+            &w.app,
+            "/workspace/new/consent",
+            &[
+                ("subject", "leak-p-restr"),
+                ("audience", "internal"),
+                ("identity", "named"),
+                ("given_on", "2022-05-01"),
+            ],
+        )
+        .await;
+    assert_eq!(consent.status, StatusCode::SEE_OTHER, "{}", consent.body);
+    let before = size(&w);
+    let refused = editor
+        .post(&w.app, "/workspace/records/leak-p-restr/redact", &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("may not be published"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(size(&w), before);
+    assert_eq!(
+        get(&w.app, &format!("/en/people/{derived}")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
