@@ -25,9 +25,9 @@ use axum::extract::{
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use qantar_seal::{KekSpec, Zeroizing};
+use qantar_seal::Zeroizing;
 use qantar_store::evidence::{Attachment, Opened};
-use qantar_store::{NewFile, Stamp, Store, StoreError, StoredRecord};
+use qantar_store::{NewFile, Stamp, StoreError, StoredRecord};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::html::{esc, url_part};
@@ -35,8 +35,8 @@ use crate::i18n::{Arg, Lang, t, ta};
 use crate::import::MAX_UPLOAD;
 use crate::policy::{Route, allowed};
 use crate::sealed_view::{
-    COMPARTMENT_FIELD, KEY_FILE_FIELD, PASSPHRASE_FIELD, Secret, UnlockError, note_guess,
-    read_posted, seal_from, unlock,
+    COMPARTMENT_FIELD, KEY_FILE_FIELD, PASSPHRASE_FIELD, Secret, Target, UnlockError, note_guess,
+    read_posted, seal_from, target_of, unlock,
 };
 use crate::work::{Ctx, Form, failure, frame, guard, hidden_csrf, not_found, refuse_post, respond};
 use crate::write::{WriteError, now_rfc3339};
@@ -69,71 +69,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 // ------------------------------------------------------------ who sees
-
-/// What a request about one record's files may reach, decided before any
-/// upload or secret is looked at.
-enum Target {
-    /// A record in clear the role may read.
-    Clear(Box<StoredRecord>),
-    /// A sealed record in a compartment the account holds a grant in.
-    Sealed {
-        record: Box<StoredRecord>,
-        compartment: String,
-        key_file: bool,
-    },
-    /// Missing, beyond the role, or sealed outside the account's grants.
-    Hidden,
-}
-
-fn target(
-    store: &Store,
-    handler: bool,
-    account: &str,
-    role: crate::auth::Role,
-    id: &str,
-) -> Result<Target, WebError> {
-    let Some(record) = store.get(id)? else {
-        return Ok(Target::Hidden);
-    };
-    let compartment = match store.sealed_compartment(&record.id) {
-        Ok(c) => c,
-        Err(StoreError::NotFound(_)) => return Ok(Target::Hidden),
-        Err(e) => return Err(e.into()),
-    };
-    let Some(compartment) = compartment else {
-        return Ok(
-            if !record.is_sealed() && role.can_read(&record.confidentiality) {
-                Target::Clear(Box::new(record))
-            } else {
-                Target::Hidden
-            },
-        );
-    };
-    if !handler {
-        return Ok(Target::Hidden);
-    }
-    match store.grant_kek_spec(&compartment, account) {
-        Ok(spec) => Ok(Target::Sealed {
-            record: Box::new(record),
-            compartment,
-            key_file: matches!(spec, KekSpec::KeyFile { .. }),
-        }),
-        Err(StoreError::NoGrant { .. }) => Ok(Target::Hidden),
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn target_of(state: &AppState, ctx: &Ctx, id: &str) -> Result<Target, WebError> {
-    let (handler, account, role, id) = (
-        ctx.handler,
-        ctx.session.account.clone(),
-        ctx.session.role,
-        id.to_string(),
-    );
-    state
-        .with_store(move |s| target(s, handler, &account, role, &id))
-        .await
-}
 
 /// Whether the session gave its password within the recent window (the
 /// caller sends it to give it again when it did not).
@@ -417,7 +352,7 @@ async fn add(
     }
     let (record, sealed_in) = match target_of(&state, &ctx, &id).await {
         Ok(Target::Clear(r)) => (r, None),
-        Ok(Target::Sealed {
+        Ok(Target::Mine {
             record,
             compartment,
             ..
@@ -594,7 +529,7 @@ async fn original(
     match target_of(&state, &ctx, &id).await {
         Ok(Target::Hidden) => not_found(&ctx),
         Err(e) => failure(Some(&ctx), lang, &e),
-        Ok(Target::Sealed {
+        Ok(Target::Mine {
             record, key_file, ..
         }) => {
             if !is_fresh(&state, &headers).await {
@@ -717,7 +652,7 @@ async fn open_sealed(
         return not_found(&ctx);
     };
     let (record, compartment, key_file) = match target_of(&state, &ctx, &id).await {
-        Ok(Target::Sealed {
+        Ok(Target::Mine {
             record,
             compartment,
             key_file,

@@ -389,15 +389,18 @@ async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 /// Where a request about one record leads, decided before any secret is
 /// read.
-enum Target {
+/// What a request about one record may reach, decided before any secret
+/// is looked at. Shared by the sealed pages and the evidence pages, so the
+/// rule of who sees a sealed record is written once.
+pub(crate) enum Target {
     /// A sealed record in a compartment the account holds a grant in.
     Mine {
         record: Box<StoredRecord>,
         compartment: String,
         key_file: bool,
     },
-    /// A record in clear that the role may read: its ordinary page.
-    Clear(String),
+    /// A record in clear that the role may read.
+    Clear(Box<StoredRecord>),
     /// Missing, or sealed outside the account's grants: one answer for both.
     Hidden,
 }
@@ -420,7 +423,7 @@ fn target(
     let Some(compartment) = compartment else {
         return Ok(
             if role_reads(&record.confidentiality) && !record.is_sealed() {
-                Target::Clear(record.id)
+                Target::Clear(Box::new(record))
             } else {
                 Target::Hidden
             },
@@ -440,7 +443,7 @@ fn target(
     }
 }
 
-async fn target_of(state: &AppState, ctx: &Ctx, id: &str) -> Result<Target, WebError> {
+pub(crate) async fn target_of(state: &AppState, ctx: &Ctx, id: &str) -> Result<Target, WebError> {
     let (handler, account, role, id) = (
         ctx.handler,
         ctx.session.account.clone(),
@@ -526,8 +529,8 @@ async fn open_form(
             compartment,
             key_file,
         }) => open_page(&ctx, &record, &compartment, key_file, None, StatusCode::OK),
-        Ok(Target::Clear(id)) => {
-            Redirect::to(&format!("/workspace/records/{}", url_part(&id))).into_response()
+        Ok(Target::Clear(r)) => {
+            Redirect::to(&format!("/workspace/records/{}", url_part(&r.id))).into_response()
         }
         Ok(Target::Hidden) => not_found(&ctx),
         Err(e) => failure(Some(&ctx), ctx.lang, &e),
@@ -568,8 +571,9 @@ async fn open(
             compartment,
             key_file,
         }) => (record, compartment, key_file),
-        Ok(Target::Clear(id)) => {
-            return Redirect::to(&format!("/workspace/records/{}", url_part(&id))).into_response();
+        Ok(Target::Clear(r)) => {
+            return Redirect::to(&format!("/workspace/records/{}", url_part(&r.id)))
+                .into_response();
         }
         Ok(Target::Hidden) => return not_found(&ctx),
         Err(e) => return failure(Some(&ctx), lang, &e),

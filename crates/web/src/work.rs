@@ -1967,9 +1967,24 @@ async fn retract(
         })
         .await
     {
-        Ok(rid) => Redirect::to(&format!("/workspace/records/{rid}")).into_response(),
-        Err(WriteError::NotFound(_)) => not_found(&ctx),
-        Err(e) => match input_errors(e) {
+        Ok(rid) => to_record(&rid),
+        Err(e) => write_refused(&ctx, e),
+    }
+}
+
+/// After a write from a record's page: back to the record.
+fn to_record(id: &str) -> Response {
+    Redirect::to(&format!("/workspace/records/{id}")).into_response()
+}
+
+/// A write from a button on a record's page that did not happen: not
+/// found, the input errors as a message (the button has no form to show
+/// them beside), or a failure.
+fn write_refused(ctx: &Ctx, e: WriteError) -> Response {
+    let lang = ctx.lang;
+    match e {
+        WriteError::NotFound(_) => not_found(ctx),
+        e => match input_errors(e) {
             Ok(errs) => {
                 let text: Vec<String> = errs
                     .iter()
@@ -1978,12 +1993,12 @@ async fn retract(
                 message(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     lang,
-                    Some(&ctx),
+                    Some(ctx),
                     &t(lang, "work-form-errors"),
                     &text.join("; "),
                 )
             }
-            Err(e) => failure(Some(&ctx), lang, &e),
+            Err(e) => failure(Some(ctx), lang, &e),
         },
     }
 }
@@ -2008,24 +2023,8 @@ async fn redact_record(
         .redact(&id, &ctx.session.account, move |c| role.can_read(c))
         .await
     {
-        Ok(new) => Redirect::to(&format!("/workspace/records/{new}")).into_response(),
-        Err(WriteError::NotFound(_)) => not_found(&ctx),
-        Err(e) => match input_errors(e) {
-            Ok(errs) => {
-                let text: Vec<String> = errs
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.reason))
-                    .collect();
-                message(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    lang,
-                    Some(&ctx),
-                    &t(lang, "work-form-errors"),
-                    &text.join("; "),
-                )
-            }
-            Err(e) => failure(Some(&ctx), lang, &e),
-        },
+        Ok(new) => to_record(&new),
+        Err(e) => write_refused(&ctx, e),
     }
 }
 
