@@ -13,10 +13,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use qantar_store::{Archive, Attachment, InputErrors, NewFile, StoreError, Unlocked};
+use qantar_store::{Archive, Attachment, NewFile, StoreError, Unlocked};
 use serde_json::{Value, json};
 
-use crate::seal_cmd::{self, HandlerArgs};
+use crate::seal_cmd::{self, HandlerArgs, input, open_archive, print_json};
 
 /// Files at least this large get a progress bar (on a terminal).
 const PROGRESS_FROM: u64 = 8 << 20;
@@ -81,28 +81,6 @@ pub struct MaybeHandler {
     /// The handler's key file, if they use one instead of a passphrase.
     #[arg(long, value_name = "FILE")]
     key_file: Option<PathBuf>,
-}
-
-fn input(field: &str, reason: impl Into<String>) -> anyhow::Error {
-    InputErrors::one(field, reason).into()
-}
-
-fn print_json(v: &Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
-    Ok(())
-}
-
-fn open_archive(dir: &Option<PathBuf>) -> anyhow::Result<Archive> {
-    let dir = dir.as_ref().ok_or_else(|| {
-        input(
-            "--archive",
-            "which archive? pass --archive <DIR> or set QANTAR_ARCHIVE",
-        )
-    })?;
-    Archive::open(dir).map_err(|e| match e {
-        StoreError::Archive(why) => input("--archive", why),
-        other => other.into(),
-    })
 }
 
 /// The unlocked compartment for a sealed record, or `None` for a record in

@@ -167,16 +167,17 @@ pub struct HandlerArgs {
     pub key_file: Option<PathBuf>,
 }
 
-fn input(field: &str, reason: impl Into<String>) -> anyhow::Error {
+pub(crate) fn input(field: &str, reason: impl Into<String>) -> anyhow::Error {
     InputErrors::one(field, reason).into()
 }
 
-fn print_json(v: &Value) -> anyhow::Result<()> {
+pub(crate) fn print_json(v: &Value) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }
 
-fn open_archive(dir: &Option<PathBuf>) -> anyhow::Result<Archive> {
+/// The archive of `--archive`, with a wrong directory said as bad input.
+pub(crate) fn open_archive(dir: &Option<PathBuf>) -> anyhow::Result<Archive> {
     let dir = dir.as_ref().ok_or_else(|| {
         input(
             "--archive",
