@@ -245,7 +245,8 @@ pub fn is_linkage_field(field: &str) -> bool {
 pub struct ListEntry {
     /// The row's line in the file it was imported from.
     pub row: Option<u64>,
-    /// The row's cells as the list wrote them: column, value; in column order.
+    /// The row's cells as the list wrote them: column, value; by column
+    /// name (the order of the ledger's canonical bytes).
     pub values: Vec<(String, String)>,
     /// The cells as linkage fields: field (`given`, `surname`, …), value.
     pub fields: Vec<(String, String)>,
@@ -1456,6 +1457,10 @@ fn read_string_map(
         let path = f.path(&field);
         f.error_at(path, reason);
     }
+    // By key, as the ledger's canonical bytes have them: a record parsed
+    // from its input and the same record parsed back from the ledger must
+    // be equal, or a live projection row and a replayed one would differ.
+    out.sort();
     out
 }
 

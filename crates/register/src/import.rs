@@ -236,16 +236,12 @@ impl Reader<'_> {
         cells: &[String],
         mapped: Vec<(&str, String)>,
     ) -> Result<(Value, [u8; 32]), String> {
-        let mut values: Vec<(String, String)> = headers
+        let values: Vec<(String, String)> = headers
             .iter()
             .zip(cells)
             .filter(|(_, v)| !v.is_empty())
             .map(|(h, v)| (h.clone(), v.clone()))
             .collect();
-        // In the order the ledger's canonical bytes have them, so the
-        // projection row written now equals the one a replay writes
-        // (`verify --full` compares them byte for byte).
-        values.sort();
         if mapped.iter().all(|(_, v)| v.is_empty()) {
             return Err("has no value in any mapped column".into());
         }
@@ -292,7 +288,6 @@ impl Reader<'_> {
             "values": Value::Object(values.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()),
         });
         if !fields.is_empty() {
-            fields.sort_keys();
             record["fields"] = Value::Object(fields);
         }
         let mut put = |k: &str, v: Option<String>| {
