@@ -142,6 +142,11 @@ fn add(
         .unwrap_or_default()
         .to_string();
     let decision = book(archive)?.decide(&subject);
+    let mentioned = if decision.verdict == Verdict::Publish {
+        Vec::new()
+    } else {
+        mentions_of(archive, &subject)?
+    };
     if json {
         print(&json!({
             "ok": true,
@@ -152,6 +157,7 @@ fn add(
             "governs": decision.consent.as_deref() == Some(id.as_str()),
             "verdict": decision.verdict.as_str(),
             "why": decision.why,
+            "mentioned_in": mentioned,
         }))?;
     } else {
         println!(
@@ -163,8 +169,61 @@ fn add(
             decision.verdict.as_str(),
             decision.why
         );
+        print_mentions(&mentioned);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Public records that still name the subject in their own words (a
+/// description, a title): consent withholds the subject's records, not
+/// mentions elsewhere. Names are read from the subject in clear; a sealed
+/// subject's names are not read (that would need its key and an audit
+/// entry), so none are reported for it.
+fn mentions_of(archive: &Archive, subject: &str) -> Result<Vec<Value>, Failure> {
+    let Some(stored) = archive.store.get(subject)? else {
+        return Ok(Vec::new());
+    };
+    if stored.is_sealed() {
+        return Ok(Vec::new());
+    }
+    let mut names: Vec<String> = Vec::new();
+    if let Some(list) = stored.data.get("names").and_then(Value::as_array) {
+        names.extend(
+            list.iter()
+                .filter_map(|n| n.get("value").and_then(Value::as_str))
+                .map(str::to_string),
+        );
+    }
+    let snap = qantar_web::public::Snapshot::load(&archive.store)?;
+    let mut except = vec![stored.id.clone()];
+    except.extend(
+        derived_records(archive, &stored.id)?
+            .into_iter()
+            .map(|r| r.id),
+    );
+    Ok(qantar_web::search::mentions(&snap, &names, &except)
+        .into_iter()
+        .map(|r| json!({ "id": r.id.to_string(), "kind": r.kind().as_str(), "ref": r.r#ref }))
+        .collect())
+}
+
+fn print_mentions(mentioned: &[Value]) {
+    if mentioned.is_empty() {
+        return;
+    }
+    println!(
+        "Warning: {} public records still name this person in their own text; consent does not \
+         reach into them. Amend or redact them:",
+        mentioned.len()
+    );
+    for m in mentioned {
+        println!(
+            "  {}  {}  {}",
+            m["id"].as_str().unwrap_or_default(),
+            m["kind"].as_str().unwrap_or_default(),
+            m["ref"].as_str().unwrap_or_default()
+        );
+    }
 }
 
 fn parse_day(flag: &str, s: &str) -> Result<CivilDate, Failure> {

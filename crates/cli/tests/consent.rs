@@ -744,3 +744,83 @@ fn a_csv_export_has_one_file_per_kind_and_a_manifest_of_digests() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Consent withholds a person's records, not the free text of others: a
+/// public event naming the person (here in Cyrillic, the person in Latin)
+/// is reported when the consent stops the name from being published, so
+/// the documenter can amend or redact it; a named public consent reports
+/// nothing, and neither does a whole name that no text holds.
+#[test]
+fn a_consent_that_hides_a_name_lists_the_public_texts_still_naming_the_person() {
+    let s = Scratch::new();
+    let archive = s.init();
+    let f = s.write(
+        "mention.json",
+        &json!([
+            {"kind": "source", "ref": "s-report", "source_kind": "media_report",
+             "title": {"en": "A public report"}, "confidentiality": "public"},
+            {"kind": "person", "ref": "p-aizhan", "confidentiality": "public",
+             "names": [{"value": "Aizhan Auelbekova"}], "sources": ["s-report"]},
+            {"kind": "person", "ref": "p-other", "confidentiality": "public",
+             "names": [{"value": "Dana Openova"}], "sources": ["s-report"]},
+            {"kind": "event", "ref": "ev-taraz", "confidentiality": "public",
+             "title": {"en": "Detentions in Taraz"}, "date": "2022-01-04",
+             "description": {"ru": "Журналистка Айжан Ауелбекова была увезена в отдел полиции."},
+             "sources": ["s-report"]}
+        ])
+        .to_string(),
+    );
+    ok_out(&archive, &["add", "--file", f.to_str().unwrap()]);
+    let event = id_of(&archive, "ev-taraz");
+    let named = ok_out(
+        &archive,
+        &[
+            "consent",
+            "add",
+            "p-aizhan",
+            "--audience",
+            "public",
+            "--identity",
+            "named",
+            "--given-on",
+            "2024-01-01",
+        ],
+    );
+    assert_eq!(named["mentioned_in"], json!([]), "{named:#}");
+    let hidden = ok_out(
+        &archive,
+        &[
+            "consent",
+            "add",
+            "p-aizhan",
+            "--audience",
+            "public",
+            "--identity",
+            "anonymised",
+            "--given-on",
+            "2024-05-01",
+        ],
+    );
+    let ids: Vec<&str> = hidden["mentioned_in"]
+        .as_array()
+        .expect("mentioned_in")
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [event.as_str()], "{hidden:#}");
+    let other = ok_out(
+        &archive,
+        &[
+            "consent",
+            "add",
+            "p-other",
+            "--audience",
+            "internal",
+            "--identity",
+            "named",
+            "--given-on",
+            "2024-05-01",
+        ],
+    );
+    assert_eq!(other["mentioned_in"], json!([]), "{other:#}");
+}

@@ -268,3 +268,26 @@ pub fn page(lang: Lang, snap: &Snapshot, index: &Index, query: &str) -> String {
     h.push_str("</ul>");
     h
 }
+
+/// Public records other than `except` whose words contain one of `names`
+/// (every word of it, matched as search matches them, across scripts).
+/// Consent withholds records, not mentions in the free text of others: a
+/// protest's description may name a witness who later asks for anonymity.
+/// This lists those records so a documenter can redact or amend them.
+pub fn mentions<'s>(snap: &'s Snapshot, names: &[String], except: &[String]) -> Vec<&'s Record> {
+    let index = index_of(snap);
+    let mut found: Vec<&Record> = Vec::new();
+    for name in names {
+        // Whole names only: one given name alone would flag half the archive.
+        if words(name).len() < 2 {
+            continue;
+        }
+        for r in index.find(snap, name).records {
+            let id = r.id.to_string();
+            if !except.contains(&id) && !found.iter().any(|f| f.id == r.id) {
+                found.push(r);
+            }
+        }
+    }
+    found
+}
