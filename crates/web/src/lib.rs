@@ -378,22 +378,26 @@ impl Inner {
     fn snapshot_with(&self, store: &Store) -> Result<Arc<Snapshot>, WebError> {
         let size = store.size()?;
         let cached = self.snapshot.lock().ok().and_then(|c| c.clone());
-        if let Some(s) = cached
+        if let Some(s) = &cached
             && s.size == size
         {
-            return Ok(s);
+            return Ok(s.clone());
         }
         let fresh = Arc::new(Snapshot::load(store)?);
         if let Ok(mut c) = self.snapshot.lock() {
             *c = Some(fresh.clone());
         }
-        // The search index takes seconds on a large archive: build it now,
-        // off the request path, so the first search after a change rarely
-        // waits (a search that comes first waits for this same build).
-        let for_search = fresh.clone();
-        std::thread::spawn(move || {
-            search::index_of(&for_search);
-        });
+        // The search index takes seconds on a large archive. When the
+        // snapshot it replaces was searched, build the new one's now, off
+        // the request path, so the next search rarely waits (one that comes
+        // first waits for this same build); an archive nobody searches
+        // never pays for it.
+        if cached.is_some_and(|old| old.search.get().is_some()) {
+            let for_search = fresh.clone();
+            std::thread::spawn(move || {
+                search::index_of(&for_search);
+            });
+        }
         Ok(fresh)
     }
 }
